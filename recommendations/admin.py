@@ -1,0 +1,204 @@
+import datetime
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import Answer, DecisionItem, FollowUp, Measure, Recommendation, Response
+from .services import followup_record
+
+
+class RecommendationForm(forms.ModelForm):
+    class Meta:
+        model = Recommendation
+        fields = ("audit", "body", "number", "text", "questions", "is_priority", "status")
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        recommendation: Recommendation = self.instance
+        if cleaned.get("audit") is not None:
+            recommendation.audit = cleaned["audit"]
+            try:
+                recommendation.clean_questions(list(cleaned.get("questions") or []))
+            except ValidationError as error:
+                self.add_error(None, error)
+        return cleaned
+
+
+class FollowUpInline(admin.TabularInline):
+    """Earlier follow-ups are shown, never edited: a correction is a new follow-up."""
+
+    model = FollowUp
+    extra = 0
+    fields = ("date", "assessment", "comment", "recorded_by", "recorded_at")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+class AnswerInline(admin.StackedInline):
+    model = Answer
+    extra = 0
+    autocomplete_fields = ["recommendation"]
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    title = _("overdue")
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request, queryset: QuerySet[Measure]) -> QuerySet[Measure]:
+        today = timezone.localdate()
+        if self.value() == "yes":
+            return queryset.overdue(today)
+        if self.value() == "no":
+            return queryset.exclude(pk__in=Measure.objects.overdue(today).values("pk"))
+        return queryset
+
+
+@admin.register(Recommendation)
+class RecommendationAdmin(admin.ModelAdmin):
+    form = RecommendationForm
+    list_display = ("__str__", "audit", "body", "status", "is_priority")
+    list_filter = ("audit__region", "audit__year", "body", "status", "is_priority")
+    search_fields = ("text", "audit__title", "audit__reference_number", "body__name")
+    autocomplete_fields = ["audit", "body", "questions"]
+    list_select_related = ("audit", "body")
+    date_hierarchy = "created_at"
+    inlines = [AnswerInline, FollowUpInline]
+
+
+class DecisionItemInline(admin.TabularInline):
+    model = DecisionItem
+    extra = 0
+
+
+class MeasureInline(admin.StackedInline):
+    model = Measure
+    extra = 0
+    fields = (
+        "description",
+        "recommendations",
+        "responsible",
+        "responsible_user",
+        "due_as_written",
+        "original_due_date",
+        "revised_due_date",
+        "revision_reason",
+        "status",
+        "completed_date",
+        "targets",
+    )
+    autocomplete_fields = ["recommendations", "responsible_user", "targets"]
+
+
+@admin.register(Response)
+class ResponseAdmin(admin.ModelAdmin):
+    list_display = ("audit", "body", "kind", "received_date", "decision_reference")
+    list_filter = ("audit__region", "audit__year", "body", "kind")
+    search_fields = (
+        "audit__title",
+        "body__name",
+        "decision_reference",
+        "reference_number",
+        "narrative",
+    )
+    autocomplete_fields = ["audit", "body"]
+    list_select_related = ("audit", "body")
+    date_hierarchy = "received_date"
+    inlines = [DecisionItemInline, AnswerInline, MeasureInline]
+
+
+@admin.register(DecisionItem)
+class DecisionItemAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "response")
+    list_filter = ("response__audit__region",)
+    search_fields = ("text", "response__decision_reference")
+    autocomplete_fields = ["response"]
+    list_select_related = ("response__audit", "response__body")
+
+
+@admin.register(Answer)
+class AnswerAdmin(admin.ModelAdmin):
+    list_display = ("recommendation", "response", "stance")
+    list_filter = ("response__audit__region", "stance", "response__body")
+    search_fields = ("text", "recommendation__text", "response__audit__title")
+    autocomplete_fields = ["response", "recommendation"]
+    list_select_related = ("recommendation", "response__audit", "response__body")
+
+
+@admin.register(Measure)
+class MeasureAdmin(admin.ModelAdmin):
+    list_display = (
+        "__str__",
+        "responsible",
+        "original_due_date",
+        "revised_due_date",
+        "status",
+        "completed_date",
+        "region",
+    )
+    list_filter = (
+        "response__audit__region",
+        "response__audit__year",
+        "response__body",
+        "status",
+        OverdueFilter,
+    )
+    search_fields = ("description", "responsible", "response__audit__title")
+    autocomplete_fields = ["response", "recommendations", "responsible_user", "targets"]
+    list_select_related = ("response__audit__region",)
+    date_hierarchy = "original_due_date"
+
+    @admin.display(description=_("region"), ordering="response__audit__region__name")
+    def region(self, measure: Measure):
+        return measure.response.audit.region
+
+
+class FollowUpForm(forms.ModelForm):
+    class Meta:
+        model = FollowUp
+        fields = ("recommendation", "date", "assessment", "comment")
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(admin.ModelAdmin):
+    """Follow-ups are added, never changed or deleted, and added through the service."""
+
+    form = FollowUpForm
+    list_display = ("recommendation", "date", "assessment", "recorded_by", "recorded_at")
+    list_filter = ("recommendation__audit__region", "recommendation__audit__year", "assessment")
+    search_fields = ("comment", "recommendation__text", "recommendation__audit__title")
+    autocomplete_fields = ["recommendation"]
+    list_select_related = ("recommendation__audit", "recorded_by")
+    date_hierarchy = "date"
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict:
+        initial = super().get_changeform_initial_data(request)
+        initial.setdefault("date", datetime.date.isoformat(timezone.localdate()))
+        return initial
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def save_model(self, request, obj: FollowUp, form, change) -> None:
+        saved = followup_record(
+            recommendation=obj.recommendation,
+            date=obj.date,
+            assessment=obj.assessment,
+            comment=obj.comment,
+            recorded_by=request.user,
+        )
+        form.instance = saved
+        obj.pk = saved.pk

@@ -1,0 +1,147 @@
+"""Every model's admin answers as a superuser, on the demo data."""
+
+import datetime
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from audits.demo import load_demo
+from recommendations.models import FollowUp, Recommendation
+from regions.models import Body, Membership, Region, User
+
+from .conftest import sv
+
+TODAY = datetime.date(2026, 11, 22)
+MODEL_ADMINS = sorted(admin.site._registry.items(), key=lambda item: item[0]._meta.label)
+
+
+@pytest.fixture
+def superuser_client(db, client):
+    load_demo(today=TODAY)
+    Group.objects.get_or_create(name="Revisionskontoret")
+    client.force_login(User.objects.get(username="admin"))
+    return client
+
+
+def _url(model, view: str, *args) -> str:
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+@pytest.mark.parametrize(
+    ("model", "model_admin"), MODEL_ADMINS, ids=[model._meta.label for model, _ in MODEL_ADMINS]
+)
+def test_changelist_add_and_change_pages_answer(superuser_client, model, model_admin):
+    changelist = superuser_client.get(_url(model, "changelist"))
+    assert changelist.status_code == 200
+    if model_admin.search_fields:
+        assert superuser_client.get(_url(model, "changelist"), {"q": "1177"}).status_code == 200
+    assert superuser_client.get(_url(model, "add")).status_code == 200
+    obj = model._default_manager.order_by("pk").first()
+    assert obj is not None, f"the demo has no {model._meta.label} to open"
+    change = superuser_client.get(_url(model, "change", obj.pk))
+    assert change.status_code == 200
+
+
+def test_admin_speaks_swedish(superuser_client):
+    page = superuser_client.get(reverse("admin:index"))
+    assert sv("Recommendations and responses") in page.content.decode()
+
+
+def test_audit_list_filters_by_region_year_status_and_rating(superuser_client):
+    from audits.models import Audit, RatingLevel
+
+    region = Region.objects.get(code="norrbotten")
+    level = RatingLevel.objects.get(scale__code="uppfylld", label="Ej uppfylld")
+    page = superuser_client.get(
+        _url(Audit, "changelist"),
+        {
+            "region__id__exact": region.pk,
+            "year": 2021,
+            "status__exact": "followed_up",
+            "questions__assessment__level__id__exact": level.pk,
+        },
+    )
+    assert page.status_code == 200
+    assert list(page.context["cl"].queryset) == [Audit.objects.get(region=region, year=2021)]
+
+
+def test_audit_page_shows_the_summary_table_with_words(superuser_client):
+    from audits.models import Audit
+
+    audit = Audit.objects.get(region__code="norrbotten", year=2021)
+    html = superuser_client.get(_url(Audit, "change", audit.pk)).content.decode()
+    assert html.count("Delvis uppfylld") >= 3
+    assert "Ej uppfylld" in html
+
+
+def test_deleting_an_answered_audit_is_refused_with_a_swedish_message(superuser_client):
+    from audits.models import Audit
+
+    audit = Audit.objects.get(region__code="vasterbotten", year=2021)
+    page = superuser_client.post(_url(Audit, "delete", audit.pk), {"post": "yes"})
+    assert page.status_code == 200
+    assert "skyddade" in page.content.decode()
+    assert Audit.objects.filter(pk=audit.pk).exists()
+
+
+def test_follow_up_added_in_admin_goes_through_the_service(superuser_client):
+    recommendation = Recommendation.objects.get(audit__region__code="vasterbotten", number=1)
+    response = superuser_client.post(
+        _url(FollowUp, "add"),
+        {
+            "recommendation": recommendation.pk,
+            "date": "2022-09-15",
+            "assessment": FollowUp.Assessment.IMPLEMENTED,
+            "comment": "Strategin är antagen.",
+        },
+    )
+    assert response.status_code == 302
+    recommendation.refresh_from_db()
+    assert recommendation.status == Recommendation.Status.IMPLEMENTED
+    follow_up = recommendation.follow_ups.get()
+    assert follow_up.recorded_by.username == "admin"
+    change = superuser_client.get(_url(FollowUp, "change", follow_up.pk))
+    assert b'name="comment"' not in change.content  # shown read-only, never edited
+
+
+def test_follow_up_form_shows_swedish_error_next_to_the_field(superuser_client):
+    recommendation = Recommendation.objects.get(audit__region__code="vasterbotten", number=1)
+    page = superuser_client.post(
+        _url(FollowUp, "add"),
+        {
+            "recommendation": recommendation.pk,
+            "date": "15/9/2022",
+            "assessment": "implemented",
+        },
+    )
+    assert page.status_code == 200
+    assert page.context["adminform"].form.errors["date"] == ["Fyll i ett giltigt datum."]
+
+
+def test_membership_form_requires_bodies_for_a_secretary(superuser_client):
+    region = Region.objects.get(code="norrbotten")
+    user = User.objects.create_user("ny.sekreterare")
+    page = superuser_client.post(
+        _url(Membership, "add"),
+        {
+            "user": user.pk,
+            "region": region.pk,
+            "role": "secretary",
+        },
+    )
+    assert page.status_code == 200
+    assert sv("A body secretary must be given at least one body.") in page.content.decode()
+    foreign = Body.objects.get(region__code="vasterbotten", name="Regionstyrelsen")
+    page = superuser_client.post(
+        _url(Membership, "add"),
+        {
+            "user": user.pk,
+            "region": region.pk,
+            "role": "secretary",
+            "bodies": [foreign.pk],
+        },
+    )
+    assert page.status_code == 200
+    assert not Membership.objects.filter(user=user).exists()
