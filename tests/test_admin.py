@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group
+from django.db.models.fields.files import FieldFile
 from django.urls import reverse
 
 from audits.demo import load_demo
@@ -145,3 +146,46 @@ def test_membership_form_requires_bodies_for_a_secretary(superuser_client):
     )
     assert page.status_code == 200
     assert not Membership.objects.filter(user=user).exists()
+
+
+def _post_data_from(page) -> dict:
+    """The change form as the browser would submit it unchanged: main form and every inline."""
+    data = {}
+    form = page.context["adminform"].form
+    for name, field in form.fields.items():
+        value = form[name].value()
+        if value is None or isinstance(value, FieldFile):
+            continue
+        data[name] = [str(v) for v in value] if isinstance(value, list | tuple) else value
+    for inline in page.context["inline_admin_formsets"]:
+        formset = inline.formset
+        for name, field in formset.management_form.fields.items():
+            data[f"{formset.prefix}-{name}"] = formset.management_form[name].value()
+        for subform in formset.forms:
+            for name in subform.fields:
+                value = subform[name].value()
+                if value is None or value is False or isinstance(value, FieldFile):
+                    continue
+                key = subform.add_prefix(name)
+                data[key] = [str(v) for v in value] if isinstance(value, list | tuple) else value
+    return data
+
+
+def test_rating_a_question_on_the_audit_page_saves_its_assessment(superuser_client):
+    from audits.models import Audit, RatingLevel
+
+    audit = Audit.objects.get(region__code="norrbotten", year=2021)
+    url = _url(Audit, "change", audit.pk)
+    data = _post_data_from(superuser_client.get(url))
+    prefix = next(k[: -len("-0-rating")] for k in data if k.endswith("-0-rating"))
+    first = next(i for i in range(5) if data[f"{prefix}-{i}-position"] == 4)
+    fulfilled = RatingLevel.objects.get(scale=audit.rating_scale, label="Uppfylld")
+    data[f"{prefix}-{first}-rating"] = fulfilled.pk
+    data[f"{prefix}-{first}-comment"] = "Basutbudet är nu infört i hela länet."
+    response = superuser_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    question = audit.questions.get(position=4)
+    assert question.assessment.level == fulfilled
+    assert question.assessment.comment == "Basutbudet är nu infört i hela länet."
+    # The reasoning written on the question's own page is kept.
+    assert audit.questions.get(position=1).assessment.level.label == "Uppfylld"
