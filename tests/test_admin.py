@@ -152,14 +152,14 @@ def _post_data_from(page) -> dict:
     """The change form as the browser would submit it unchanged: main form and every inline."""
     data = {}
     form = page.context["adminform"].form
-    for name, field in form.fields.items():
+    for name in form.fields:
         value = form[name].value()
         if value is None or isinstance(value, FieldFile):
             continue
         data[name] = [str(v) for v in value] if isinstance(value, list | tuple) else value
     for inline in page.context["inline_admin_formsets"]:
         formset = inline.formset
-        for name, field in formset.management_form.fields.items():
+        for name in formset.management_form.fields:
             data[f"{formset.prefix}-{name}"] = formset.management_form[name].value()
         for subform in formset.forms:
             for name in subform.fields:
