@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -73,9 +73,12 @@ class QuestionSetAdmin(admin.ModelAdmin):
     search_fields = ("title", "coordinator")
     inlines = [SharedQuestionInline]
 
-    @admin.display(description=_("audits"))
+    def get_queryset(self, request: HttpRequest) -> QuerySet[QuestionSet]:
+        return super().get_queryset(request).annotate(n_audits=Count("audits"))
+
+    @admin.display(description=_("audits"), ordering="n_audits")
     def audit_count(self, question_set: QuestionSet) -> int:
-        return question_set.audits.count()
+        return question_set.n_audits
 
 
 @admin.register(SharedQuestion)
@@ -149,8 +152,51 @@ class RecommendationInline(admin.StackedInline):
     show_change_link = True
 
 
+class AuditForm(forms.ModelForm):
+    class Meta:
+        model = Audit
+        # The admin's fieldsets choose what is shown; these are the fields it may save.
+        fields = (
+            "region",
+            "title",
+            "reference_number",
+            "year",
+            "kind",
+            "status",
+            "question_set",
+            "follows_up",
+            "rating_scale",
+            "audited_bodies",
+            "background",
+            "purpose",
+            "scope",
+            "method",
+            "overall_assessment",
+            "audit_firm",
+            "issued_date",
+            "response_deadline",
+            "indicators",
+            "report_file",
+            "cover_letter_file",
+        )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("region") is not None:
+            self.instance.region = cleaned["region"]
+            try:
+                self.instance.clean_related(
+                    bodies=list(cleaned.get("audited_bodies") or []),
+                    indicators=list(cleaned.get("indicators") or []),
+                )
+            except ValidationError as error:
+                self.add_error(None, error)
+        return cleaned
+
+
 @admin.register(Audit)
 class AuditAdmin(admin.ModelAdmin):
+    form = AuditForm
     list_display = (
         "title",
         "reference_number",
@@ -257,12 +303,10 @@ class AuditAdmin(admin.ModelAdmin):
             level = question_form.cleaned_data.get("rating")
             if level is None:
                 continue
-            existing = getattr(question, "assessment", None) if question.pk else None
             try:
                 assessment_set(
                     question=question,
                     level=level,
-                    reasoning=existing.reasoning if existing else "",
                     comment=question_form.cleaned_data.get("comment", ""),
                 )
             except ValidationError as error:

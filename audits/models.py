@@ -5,14 +5,12 @@ from __future__ import annotations
 from typing import ClassVar
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from regions.models import Body, Indicator, Region
-
-_YEAR_VALIDATORS = [MinValueValidator(1990), MaxValueValidator(2100)]
+from regions.models import YEAR_VALIDATORS, Body, Indicator, Region
 
 colour_validator = RegexValidator(
     r"^#[0-9a-fA-F]{6}$", _("Enter a colour as # followed by six hex digits, e.g. #1a7f37.")
@@ -82,7 +80,7 @@ class QuestionSet(models.Model):
     """Questions shared by a coordinated audit (samordnad granskning) in several regions."""
 
     title = models.CharField(_("title"), max_length=300)
-    year = models.PositiveSmallIntegerField(_("year"), validators=_YEAR_VALIDATORS)
+    year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
     coordinator = models.CharField(
         _("coordinator"), max_length=200, blank=True, help_text=_("E.g. the audit firm.")
     )
@@ -216,7 +214,7 @@ class Audit(models.Model):
         blank=True,
         help_text=_("Diarienummer, e.g. Dnr 678-2021 or Nr 11/2021."),
     )
-    year = models.PositiveSmallIntegerField(_("year"), validators=_YEAR_VALIDATORS)
+    year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.IN_DEPTH)
     status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.PLANNED)
     question_set = models.ForeignKey(
@@ -312,6 +310,16 @@ class Audit(models.Model):
 
     def can_move_to(self, status: str) -> bool:
         return status in self.TRANSITIONS[self.status]
+
+    def clean_related(self, *, bodies: list[Body], indicators: list[Indicator]) -> None:
+        """Check the M2M choices, which clean() cannot see, against the audit's region."""
+        errors: dict[str, str] = {}
+        if any(body.region_id != self.region_id for body in bodies):
+            errors["audited_bodies"] = _("Choose bodies of the audit's region.")
+        if any(indicator.region_id != self.region_id for indicator in indicators):
+            errors["indicators"] = _("Choose indicators of the audit's region.")
+        if errors:
+            raise ValidationError(errors)
 
     def clean(self) -> None:
         errors: dict[str, str] = {}

@@ -49,15 +49,20 @@ def audit_create_from_question_set(
 
 
 def assessment_set(
-    *, question: AuditQuestion, level: RatingLevel, reasoning: str = "", comment: str = ""
+    *,
+    question: AuditQuestion,
+    level: RatingLevel,
+    comment: str = "",
+    reasoning: str | None = None,
 ) -> Assessment:
-    """Rate a question on its audit's scale, creating or updating its assessment."""
+    """Rate a question on its audit's scale; reasoning is kept unless a new one is given."""
     assessment = Assessment.objects.filter(question=question).first() or Assessment(
         question=question
     )
     assessment.level = level
-    assessment.reasoning = reasoning
     assessment.comment = comment
+    if reasoning is not None:
+        assessment.reasoning = reasoning
     assessment.full_clean()
     assessment.save()
     return assessment

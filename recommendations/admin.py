@@ -29,6 +29,36 @@ class RecommendationForm(forms.ModelForm):
         return cleaned
 
 
+class MeasureForm(forms.ModelForm):
+    class Meta:
+        model = Measure
+        fields = (
+            "response",
+            "description",
+            "recommendations",
+            "responsible",
+            "responsible_user",
+            "due_as_written",
+            "original_due_date",
+            "revised_due_date",
+            "revision_reason",
+            "status",
+            "completed_date",
+            "targets",
+        )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        measure: Measure = self.instance
+        if cleaned.get("response") is not None:
+            measure.response = cleaned["response"]
+        try:
+            measure.clean_recommendations(list(cleaned.get("recommendations") or []))
+        except ValidationError as error:
+            self.add_error(None, error)
+        return cleaned
+
+
 class FollowUpInline(admin.TabularInline):
     """Earlier follow-ups are shown, never edited: a correction is a new follow-up."""
 
@@ -83,6 +113,7 @@ class DecisionItemInline(admin.TabularInline):
 
 class MeasureInline(admin.StackedInline):
     model = Measure
+    form = MeasureForm
     extra = 0
     fields = (
         "description",
@@ -137,6 +168,7 @@ class AnswerAdmin(admin.ModelAdmin):
 
 @admin.register(Measure)
 class MeasureAdmin(admin.ModelAdmin):
+    form = MeasureForm
     list_display = (
         "__str__",
         "responsible",

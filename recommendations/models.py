@@ -148,7 +148,8 @@ class Response(models.Model):
             raise ValidationError(
                 {"audit": _("A response can be recorded only after the audit is issued.")}
             )
-        if self.audit.issued_date and self.received_date < self.audit.issued_date:
+        issued = self.audit.issued_date
+        if issued and self.received_date and self.received_date < issued:
             raise ValidationError(
                 {"received_date": _("The response cannot arrive before the audit was issued.")}
             )
@@ -331,6 +332,23 @@ class Measure(models.Model):
     def is_overdue(self, today: datetime.date) -> bool:
         due = self.revised_due_date or self.original_due_date
         return self.status in (self.Status.PLANNED, self.Status.IN_PROGRESS) and due < today
+
+    def clean_recommendations(self, recommendations: list[Recommendation]) -> None:
+        """Check linked recommendations; M2M rows are not seen by clean()."""
+        response = self.response if self.response_id else None
+        if response is None:
+            return
+        if any(
+            rec.audit_id != response.audit_id or rec.body_id != response.body_id
+            for rec in recommendations
+        ):
+            raise ValidationError(
+                {
+                    "recommendations": _(
+                        "Link only recommendations addressed to the responding body in this audit."
+                    )
+                }
+            )
 
     def clean(self) -> None:
         if self.revised_due_date is not None and self.revised_due_date == self.original_due_date:

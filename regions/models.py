@@ -164,8 +164,6 @@ class Membership(models.Model):
         SECRETARY = "secretary", _("body secretary")
         READER = "reader", _("reader")
 
-    AUDIT_SIDE = frozenset({Role.AUDITOR, Role.AUDIT_OFFICE})
-
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
@@ -206,10 +204,6 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.get_role_display()} – {self.region}"
-
-    @property
-    def is_audit_side(self) -> bool:
-        return self.role in self.AUDIT_SIDE
 
     def clean_bodies(self, bodies: list[Body]) -> None:
         """Check the bodies a membership would act for; M2M rows are not seen by clean()."""
@@ -262,7 +256,7 @@ class Indicator(models.Model):
         return f"{self.name} ({self.unit})"
 
 
-_YEAR_VALIDATORS = [MinValueValidator(1990), MaxValueValidator(2100)]
+YEAR_VALIDATORS = [MinValueValidator(1990), MaxValueValidator(2100)]
 
 
 class Target(models.Model):
@@ -277,7 +271,7 @@ class Target(models.Model):
     indicator = models.ForeignKey(
         Indicator, on_delete=models.CASCADE, related_name="targets", verbose_name=_("indicator")
     )
-    year = models.PositiveSmallIntegerField(_("year"), validators=_YEAR_VALIDATORS)
+    year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
     comparator = models.CharField(
         _("comparison"), max_length=3, choices=Comparator, default=Comparator.AT_LEAST
     )

@@ -189,3 +189,70 @@ def test_rating_a_question_on_the_audit_page_saves_its_assessment(superuser_clie
     assert question.assessment.comment == "Basutbudet är nu infört i hela länet."
     # The reasoning written on the question's own page is kept.
     assert audit.questions.get(position=1).assessment.level.label == "Uppfylld"
+
+
+def _inline_management(*prefixes: str) -> dict:
+    return {
+        f"{prefix}-{name}": value
+        for prefix in prefixes
+        for name, value in (("TOTAL_FORMS", 0), ("INITIAL_FORMS", 0))
+    }
+
+
+def test_response_without_received_date_is_an_error_not_a_500(superuser_client):
+    from audits.models import Audit
+    from recommendations.models import Response
+
+    audit = Audit.objects.get(region__code="norrbotten", year=2021)
+    body = Body.objects.get(region__code="norrbotten", name="Regionfullmäktige")
+    page = superuser_client.post(
+        _url(Response, "add"),
+        {
+            "audit": audit.pk,
+            "body": body.pk,
+            "kind": "per_recommendation",
+            "received_date": "",
+            **_inline_management("decision_items", "answers", "measures"),
+        },
+    )
+    assert page.status_code == 200
+    assert page.context["adminform"].form.errors["received_date"] == ["Detta fält måste fyllas i."]
+    assert not Response.objects.filter(body=body).exists()
+
+
+def test_audit_cannot_be_given_another_regions_body(superuser_client):
+    from audits.models import Audit
+
+    audit = Audit.objects.get(region__code="norrbotten", year=2021)
+    foreign = Body.objects.get(region__code="vasterbotten", name="Regionstyrelsen")
+    url = _url(Audit, "change", audit.pk)
+    data = _post_data_from(superuser_client.get(url))
+    data["audited_bodies"] = [str(foreign.pk)]
+    page = superuser_client.post(url, data)
+    assert page.status_code == 200
+    assert sv("Choose bodies of the audit's region.") in page.content.decode()
+    assert list(audit.audited_bodies.values_list("region__code", flat=True)) == ["norrbotten"]
+
+
+def test_measure_cannot_address_another_audits_recommendation(superuser_client):
+    from recommendations.models import Measure, Response
+
+    response = Response.objects.get(audit__region__code="vasterbotten")
+    foreign = Recommendation.objects.get(audit__region__code="norrbotten", number=1)
+    page = superuser_client.post(
+        _url(Measure, "add"),
+        {
+            "response": response.pk,
+            "description": "Felkopplad åtgärd",
+            "recommendations": [foreign.pk],
+            "responsible": "Regiondirektör",
+            "original_due_date": "2022-06-30",
+            "status": "planned",
+        },
+    )
+    assert page.status_code == 200
+    assert (
+        sv("Link only recommendations addressed to the responding body in this audit.")
+        in page.content.decode()
+    )
+    assert not Measure.objects.filter(description="Felkopplad åtgärd").exists()

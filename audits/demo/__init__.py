@@ -26,7 +26,11 @@ from audits.models import (
 )
 from audits.services import audit_create_from_question_set
 from recommendations.models import Answer, DecisionItem, Measure, Recommendation, Response
-from recommendations.services import followup_record
+from recommendations.services import (
+    answer_record,
+    followup_record,
+    narrative_response_record,
+)
 from regions.models import Area, Body, Indicator, Membership, Outcome, Region, Target, Unit, User
 
 from . import content
@@ -302,6 +306,15 @@ def _load_audit(
     return audit
 
 
+def _narrative_response(audit: Audit, body: Body, **fields: Any) -> Response:
+    response = Response.objects.filter(audit=audit, body=body).first()
+    if response is None:
+        response = narrative_response_record(
+            response=Response(audit=audit, body=body, kind=Response.Kind.NARRATIVE, **fields)
+        )
+    return response
+
+
 def _measure(
     response: Response, description: str, recommendations: list[Recommendation], **fields: Any
 ) -> Measure:
@@ -317,18 +330,14 @@ def _load_norrbotten(
 ) -> None:
     spec = content.NORRBOTTEN_DECISION
     board = Body.objects.get(region=region, name="Regionstyrelsen")
-    response = _get_or_create(
-        Response,
-        audit=audit,
-        body=board,
-        defaults={
-            "kind": Response.Kind.NARRATIVE,
-            "received_date": _date(spec["received_date"]),
-            "decision_date": _date(spec["decision_date"]),
-            "decision_reference": spec["decision_reference"],
-            "reference_number": spec["reference_number"],
-            "narrative": spec["narrative"],
-        },
+    response = _narrative_response(
+        audit,
+        board,
+        received_date=_date(spec["received_date"]),
+        decision_date=_date(spec["decision_date"]),
+        decision_reference=spec["decision_reference"],
+        reference_number=spec["reference_number"],
+        narrative=spec["narrative"],
     )
     for number, text in enumerate(spec["items"], start=1):
         _get_or_create(DecisionItem, response=response, number=number, defaults={"text": text})
@@ -363,10 +372,6 @@ def _load_norrbotten(
         revision_reason="Rapporteringen samordnas med årsredovisningen.",
         status=Measure.Status.IN_PROGRESS,
     )
-    if Recommendation.objects.filter(audit=audit, status=Recommendation.Status.OPEN).exists():
-        Recommendation.objects.filter(audit=audit, status=Recommendation.Status.OPEN).update(
-            status=Recommendation.Status.ANSWERED
-        )
     follow_ups = {
         1: ("partly", "Basutbudet är beslutat; uppföljningen per mottagning saknas."),
         2: ("not_implemented", "Inga tillgänglighetsmål för telefon är beslutade."),
@@ -386,16 +391,12 @@ def _load_norrbotten(
 
 def _load_vastmanland(audit: Audit, today: datetime.date) -> None:
     board = Body.objects.get(region=audit.region, name="Regionstyrelsen")
-    response = _get_or_create(
-        Response,
-        audit=audit,
-        body=board,
-        defaults={
-            "kind": Response.Kind.NARRATIVE,
-            "received_date": _date("2021-06-10"),
-            "decision_reference": "RS 2021-06-08 §98",
-            "narrative": content.VASTMANLAND_NARRATIVE,
-        },
+    response = _narrative_response(
+        audit,
+        board,
+        received_date=_date("2021-06-10"),
+        decision_reference="RS 2021-06-08 §98",
+        narrative=content.VASTMANLAND_NARRATIVE,
     )
     recs = {r.number: r for r in audit.recommendations.all()}
     _measure(
@@ -407,9 +408,6 @@ def _load_vastmanland(audit: Audit, today: datetime.date) -> None:
         revised_due_date=today - datetime.timedelta(days=10),
         revision_reason="Programmet försenades av pandemin.",
         status=Measure.Status.IN_PROGRESS,
-    )
-    Recommendation.objects.filter(audit=audit, status=Recommendation.Status.OPEN).update(
-        status=Recommendation.Status.ANSWERED
     )
 
 
@@ -430,15 +428,8 @@ def _load_vasterbotten(
     )
     recs = {r.number: r for r in audit.recommendations.all()}
     for number, (stance, text) in content.VASTERBOTTEN_ANSWERS.items():
-        _get_or_create(
-            Answer,
-            response=response,
-            recommendation=recs[number],
-            defaults={"stance": stance, "text": text},
-        )
-    Recommendation.objects.filter(audit=audit, status=Recommendation.Status.OPEN).update(
-        status=Recommendation.Status.ANSWERED
-    )
+        if not Answer.objects.filter(response=response, recommendation=recs[number]).exists():
+            answer_record(response=response, recommendation=recs[number], stance=stance, text=text)
     targets = list(Target.objects.filter(indicator__region=region, year=2021))
     _measure(
         response,

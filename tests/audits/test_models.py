@@ -228,3 +228,30 @@ def test_rating_level_in_use_cannot_be_deleted(question, scale):
     Assessment.objects.create(question=question, level=level)
     with pytest.raises(ProtectedError):
         level.delete()
+
+
+def test_audited_bodies_and_indicators_come_from_the_audits_region(audit, board, other_region):
+    from regions.models import Indicator
+
+    foreign_body = Body.objects.create(region=other_region, name="Regionstyrelsen")
+    foreign_indicator = Indicator.objects.create(region=other_region, name="Väntetid", unit="min")
+    with pytest.raises(ValidationError) as caught:
+        audit.clean_related(bodies=[board, foreign_body], indicators=[foreign_indicator])
+    assert caught.value.message_dict == {
+        "audited_bodies": [sv("Choose bodies of the audit's region.")],
+        "indicators": [sv("Choose indicators of the audit's region.")],
+    }
+    audit.clean_related(bodies=[board], indicators=[])
+
+
+def test_rating_again_keeps_the_written_reasoning(question, scale):
+    from audits.services import assessment_set
+
+    assessment_set(question=question, level=scale.levels.get(rank=2), reasoning="Skälen.")
+    assessment_set(question=question, level=scale.levels.get(rank=3), comment="Kort.")
+    assessment = Assessment.objects.get(question=question)
+    assert (assessment.level.rank, assessment.reasoning, assessment.comment) == (
+        3,
+        "Skälen.",
+        "Kort.",
+    )

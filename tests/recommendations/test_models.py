@@ -241,3 +241,17 @@ def test_answered_work_cannot_be_deleted(response, recommendation):
         with pytest.raises(ProtectedError):
             obj.delete()
     assert Answer.objects.count() == 1 and Measure.objects.count() == 1
+
+
+def test_measure_addresses_only_the_responding_bodys_recommendations(response, recommendation):
+    other_body = Body.objects.create(region=response.audit.region, name="HSN")
+    elsewhere = Recommendation.objects.create(
+        audit=response.audit, body=other_body, number=2, text="x"
+    )
+    measure = _measure(response)
+    with pytest.raises(ValidationError) as caught:
+        measure.clean_recommendations([recommendation, elsewhere])
+    assert caught.value.message_dict["recommendations"] == [
+        sv("Link only recommendations addressed to the responding body in this audit.")
+    ]
+    measure.clean_recommendations([recommendation])
