@@ -155,30 +155,8 @@ class RecommendationInline(admin.StackedInline):
 class AuditForm(forms.ModelForm):
     class Meta:
         model = Audit
-        # The admin's fieldsets choose what is shown; these are the fields it may save.
-        fields = (
-            "region",
-            "title",
-            "reference_number",
-            "year",
-            "kind",
-            "status",
-            "question_set",
-            "follows_up",
-            "rating_scale",
-            "audited_bodies",
-            "background",
-            "purpose",
-            "scope",
-            "method",
-            "overall_assessment",
-            "audit_firm",
-            "issued_date",
-            "response_deadline",
-            "indicators",
-            "report_file",
-            "cover_letter_file",
-        )
+        # AuditAdmin.fieldsets decide the form's fields; these are the ones clean() reads.
+        fields = ("region", "audited_bodies", "indicators")
 
     def clean(self) -> dict:
         cleaned = super().clean()

@@ -29,23 +29,26 @@ class RecommendationForm(forms.ModelForm):
         return cleaned
 
 
+# What a measure shows and saves, on its own page and inside its response.
+MEASURE_FIELDS = (
+    "description",
+    "recommendations",
+    "responsible",
+    "responsible_user",
+    "due_as_written",
+    "original_due_date",
+    "revised_due_date",
+    "revision_reason",
+    "status",
+    "completed_date",
+    "targets",
+)
+
+
 class MeasureForm(forms.ModelForm):
     class Meta:
         model = Measure
-        fields = (
-            "response",
-            "description",
-            "recommendations",
-            "responsible",
-            "responsible_user",
-            "due_as_written",
-            "original_due_date",
-            "revised_due_date",
-            "revision_reason",
-            "status",
-            "completed_date",
-            "targets",
-        )
+        fields = ("response", *MEASURE_FIELDS)
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -115,19 +118,7 @@ class MeasureInline(admin.StackedInline):
     model = Measure
     form = MeasureForm
     extra = 0
-    fields = (
-        "description",
-        "recommendations",
-        "responsible",
-        "responsible_user",
-        "due_as_written",
-        "original_due_date",
-        "revised_due_date",
-        "revision_reason",
-        "status",
-        "completed_date",
-        "targets",
-    )
+    fields = MEASURE_FIELDS
     autocomplete_fields = ["recommendations", "responsible_user", "targets"]
 
 

@@ -256,3 +256,12 @@ def test_measure_cannot_address_another_audits_recommendation(superuser_client):
         in page.content.decode()
     )
     assert not Measure.objects.filter(description="Felkopplad åtgärd").exists()
+
+
+def test_measure_page_edits_every_measure_field(superuser_client):
+    from recommendations.admin import MEASURE_FIELDS
+    from recommendations.models import Measure
+
+    measure = Measure.objects.order_by("pk").first()
+    form = superuser_client.get(_url(Measure, "change", measure.pk)).context["adminform"].form
+    assert set(form.fields) == {"response", *MEASURE_FIELDS}
