@@ -1,4 +1,11 @@
 # The application image used by web, worker and beat in docker-compose.yml.
+
+# Front-end libraries from the npm registry, pinned by package-lock.json.
+FROM node:20-bookworm-slim AS frontend
+WORKDIR /frontend
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
@@ -11,6 +18,7 @@ WORKDIR /app
 COPY pyproject.toml README.md ./
 RUN pip install --upgrade "pip>=25.1" && pip install .
 COPY . .
+COPY --from=frontend /frontend/node_modules ./node_modules
 # Build-time only: collectstatic needs settings, not secrets that matter.
 RUN DJANGO_DEBUG=1 python manage.py compilemessages --ignore=.venv -v 0 \
     && DJANGO_DEBUG=0 SECRET_KEY=build-only-key-not-used-at-runtime-0123456789abcdefghij \

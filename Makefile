@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+NODE_STAMP := node_modules/.installed-stamp
 # The demo and the tests run the development configuration; production sets its own env.
 export DJANGO_DEBUG ?= 1
 
@@ -18,7 +19,7 @@ test: install messages
 
 setup: install messages migrate
 
-install: $(STAMP)
+install: $(STAMP) $(NODE_STAMP)
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is needed")'
@@ -26,6 +27,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=25.1"
 	$(BIN)/python -m pip install --quiet --group dev .
 	touch $(STAMP)
+
+# Front-end libraries (htmx) come from the npm registry, pinned by package-lock.json,
+# and are served as our own static files: no CDN.
+$(NODE_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm is needed (Node.js >= 18)"; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
 
 # Compiled catalogues are committed; recompile when gettext is there so edits take effect.
 messages: install
@@ -44,4 +52,4 @@ format: install
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) var build *.egg-info staticfiles
+	rm -rf $(VENV) var build *.egg-info staticfiles node_modules artifacts

@@ -204,6 +204,7 @@ class AuditAdmin(admin.ModelAdmin):
         "audited_bodies",
         "rating_scale",
         "indicators",
+        "responsible_auditor",
     ]
     list_select_related = ("region",)
     readonly_fields = ("summary_table", "created_at", "updated_at")
@@ -229,7 +230,15 @@ class AuditAdmin(admin.ModelAdmin):
         (_("Assessment"), {"fields": ("overall_assessment", "summary_table")}),
         (
             _("Issue and response"),
-            {"fields": ("audit_firm", "issued_date", "response_deadline", "indicators")},
+            {
+                "fields": (
+                    "audit_firm",
+                    "responsible_auditor",
+                    "issued_date",
+                    "response_deadline",
+                    "indicators",
+                )
+            },
         ),
         (_("Files"), {"fields": ("report_file", "cover_letter_file")}),
         (_("Record"), {"fields": ("created_at", "updated_at")}),

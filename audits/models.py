@@ -4,13 +4,31 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from regions.models import YEAR_VALIDATORS, Body, Indicator, Region
+from regions.models import YEAR_VALIDATORS, Body, Indicator, Membership, Region
+from tracker.versioning import Versioned
+
+
+def reading_order(*leading: str) -> list[str | models.OrderBy]:
+    """Questions as a report numbers them: 1, 1.1, 1.2, 2, ...
+
+    Sorting on ``parent__position`` alone puts NULL parents first on SQLite and last on
+    PostgreSQL, and never nests a sub-question under its main question on either.
+    """
+    return [
+        *leading,
+        Coalesce("parent__position", "position").asc(),
+        F("parent").asc(nulls_first=True),
+        "position",
+    ]
+
 
 colour_validator = RegexValidator(
     r"^#[0-9a-fA-F]{6}$", _("Enter a colour as # followed by six hex digits, e.g. #1a7f37.")
@@ -123,7 +141,7 @@ class SharedQuestion(models.Model):
     text = models.TextField(_("question"))
 
     class Meta:
-        ordering = ["question_set", "parent__position", "position"]
+        ordering = reading_order("question_set")
         verbose_name = _("shared question")
         verbose_name_plural = _("shared questions")
         constraints = [
@@ -170,7 +188,7 @@ class AuditQuerySet(models.QuerySet["Audit"]):
         return self.exclude(status__in=Audit.DRAFT_STATUSES)
 
 
-class Audit(models.Model):
+class Audit(Versioned):
     """An audit (granskning) of one region, from planning to closing."""
 
     class Kind(models.TextChoices):
@@ -192,6 +210,12 @@ class Audit(models.Model):
         Status.PLANNED,
         Status.ONGOING,
         Status.FACT_CHECK,
+    )
+    # Issued and not yet closed: responses, measures and follow-ups are still being made.
+    OPEN_STATUSES: ClassVar[tuple[str, ...]] = (
+        Status.ISSUED,
+        Status.ANSWERED,
+        Status.FOLLOWED_UP,
     )
     # Moves allowed by the lifecycle; back-steps only before the report is issued.
     TRANSITIONS: ClassVar[dict[str, tuple[str, ...]]] = {
@@ -245,6 +269,15 @@ class Audit(models.Model):
     method = models.TextField(_("method"), blank=True)
     overall_assessment = models.TextField(_("overall assessment"), blank=True)
     audit_firm = models.CharField(_("audit firm"), max_length=200, blank=True)
+    responsible_auditor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="responsible_for_audits",
+        verbose_name=_("responsible auditor"),
+        help_text=_("Gets a copy of the response reminders sent to the audited bodies."),
+    )
     issued_date = models.DateField(_("issued"), null=True, blank=True)
     response_deadline = models.DateField(_("response deadline"), null=True, blank=True)
     indicators = models.ManyToManyField(
@@ -269,6 +302,14 @@ class Audit(models.Model):
                 condition=~Q(reference_number=""),
                 name="audits_audit_unique_reference",
                 violation_error_message=_("The region already has an audit with this reference."),
+            ),
+            models.UniqueConstraint(
+                fields=["region", "question_set"],
+                condition=Q(question_set__isnull=False),
+                name="audits_audit_one_per_question_set",
+                violation_error_message=_(
+                    "The region already has an audit from this question set."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(year__gte=1990) & Q(year__lte=2100),
@@ -328,6 +369,18 @@ class Audit(models.Model):
                 errors["follows_up"] = _("An audit cannot follow up itself.")
             elif self.region_id is not None and self.follows_up.region_id != self.region_id:
                 errors["follows_up"] = _("The earlier audit belongs to another region.")
+        if (
+            self.responsible_auditor_id is not None
+            and self.region_id is not None
+            and not Membership.objects.filter(
+                user=self.responsible_auditor_id,
+                region=self.region_id,
+                role__in=Membership.AUDIT_SIDE_ROLES,
+            ).exists()
+        ):
+            errors["responsible_auditor"] = _(
+                "Choose an auditor or audit-office member of the audit's region."
+            )
         if errors:
             raise ValidationError(errors)
 
@@ -392,7 +445,7 @@ class Criterion(models.Model):
         return self.text
 
 
-class AuditQuestion(models.Model):
+class AuditQuestion(Versioned):
     """An audit question (revisionsfråga) or sub-question (delfråga) of one audit."""
 
     audit = models.ForeignKey(
@@ -418,7 +471,7 @@ class AuditQuestion(models.Model):
     text = models.TextField(_("question"))
 
     class Meta:
-        ordering = ["audit", "parent__position", "position"]
+        ordering = reading_order("audit")
         verbose_name = _("audit question")
         verbose_name_plural = _("audit questions")
         constraints = [
@@ -470,7 +523,7 @@ class AuditQuestion(models.Model):
             raise ValidationError(errors)
 
 
-class Observation(models.Model):
+class Observation(Versioned):
     """A finding (iakttagelse) under an audit question, in the order the report gives it."""
 
     question = models.ForeignKey(
@@ -499,7 +552,7 @@ class Observation(models.Model):
         return self.heading or self.text[:80]
 
 
-class Assessment(models.Model):
+class Assessment(Versioned):
     """The assessment (bedömning) of one audit question: a level and its reasoning."""
 
     question = models.OneToOneField(

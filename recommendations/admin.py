@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Answer, DecisionItem, FollowUp, Measure, Recommendation, Response
+from .models import Answer, DecisionItem, FollowUp, Measure, Recommendation, Reminder, Response
 from .services import followup_record
 
 
@@ -225,3 +225,47 @@ class FollowUpAdmin(admin.ModelAdmin):
         )
         form.instance = saved
         obj.pk = saved.pk
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    """The reminder ledger, read-only: what was sent, what waits, what failed and why."""
+
+    list_display = (
+        "created_at",
+        "kind",
+        "due_date",
+        "recipient_email",
+        "status",
+        "attempts",
+        "sent_at",
+        "error_summary",
+    )
+    list_filter = ("status", "kind", "region", "is_copy")
+    search_fields = ("recipient_email", "item_key", "message_id", "last_error")
+    date_hierarchy = "created_at"
+    list_select_related = ("region",)
+    actions = ["retry"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Reminder | None = None) -> list[str]:
+        return [field.name for field in Reminder._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Reminder | None = None) -> bool:
+        # The ledger is the record that a reminder went out; it is never pruned by hand.
+        return False
+
+    @admin.display(description=_("last error"))
+    def error_summary(self, reminder: Reminder) -> str:
+        return reminder.last_error[:120]
+
+    @admin.action(description=_("Send the selected failed reminders again"))
+    def retry(self, request: HttpRequest, queryset: QuerySet[Reminder]) -> None:
+        count = queryset.filter(status=Reminder.Status.FAILED).update(
+            status=Reminder.Status.PENDING, attempts=0, next_attempt_at=timezone.now()
+        )
+        self.message_user(
+            request, _("%(count)s reminder(s) will be sent again.") % {"count": count}
+        )

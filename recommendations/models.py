@@ -3,19 +3,55 @@
 from __future__ import annotations
 
 import datetime
+from typing import ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
-from django.db.models.functions import Coalesce
+from django.db.models import ExpressionWrapper, F, Max, Q
+from django.db.models.functions import Cast, Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from audits.models import Audit, AuditQuestion
 from regions.models import Body, Target
+from tracker.versioning import Versioned
 
 
-class Recommendation(models.Model):
+class RecommendationQuerySet(models.QuerySet["Recommendation"]):
+    def awaiting_response(self) -> RecommendationQuerySet:
+        """Sent to a body that has not answered yet (answers set the status on)."""
+        return self.filter(status=Recommendation.Status.OPEN, audit__status__in=Audit.OPEN_STATUSES)
+
+    def unresolved(self) -> RecommendationQuerySet:
+        return self.exclude(status__in=Recommendation.RESOLVED_STATUSES)
+
+    def with_follow_up_due(self) -> RecommendationQuerySet:
+        """Annotate when the next follow-up is due: an interval after the latest one,
+        or after the response deadline when there is none yet."""
+        interval = datetime.timedelta(days=settings.TRACKER["FOLLOW_UP_INTERVAL_DAYS"])
+        return self.annotate(
+            last_follow_up=Max("follow_ups__date"),
+            follow_up_base=Coalesce(Max("follow_ups__date"), "audit__response_deadline"),
+        ).annotate(
+            # PostgreSQL's date + interval is a timestamp; the page wants the date.
+            follow_up_due=Cast(
+                ExpressionWrapper(F("follow_up_base") + interval, output_field=models.DateField()),
+                models.DateField(),
+            )
+        )
+
+    def follow_up_due(self, by: datetime.date) -> RecommendationQuerySet:
+        """Unresolved recommendations of open audits whose next follow-up falls by `by`."""
+        interval = datetime.timedelta(days=settings.TRACKER["FOLLOW_UP_INTERVAL_DAYS"])
+        return (
+            self.unresolved()
+            .filter(audit__status__in=Audit.OPEN_STATUSES)
+            .with_follow_up_due()
+            .filter(follow_up_base__lte=by - interval)
+        )
+
+
+class Recommendation(Versioned):
     """A numbered recommendation of an audit, addressed to one body."""
 
     class Status(models.TextChoices):
@@ -26,6 +62,9 @@ class Recommendation(models.Model):
         PARTLY_IMPLEMENTED = "partly_implemented", _("partly implemented")
         NOT_IMPLEMENTED = "not_implemented", _("not implemented")
         WITHDRAWN = "withdrawn", _("withdrawn")
+
+    # Nothing more to follow up once implemented or withdrawn.
+    RESOLVED_STATUSES: ClassVar[tuple[str, ...]] = (Status.IMPLEMENTED, Status.WITHDRAWN)
 
     audit = models.ForeignKey(
         Audit, on_delete=models.PROTECT, related_name="recommendations", verbose_name=_("audit")
@@ -48,6 +87,8 @@ class Recommendation(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.OPEN)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = RecommendationQuerySet.as_manager()
 
     class Meta:
         ordering = ["audit", "number"]
@@ -75,6 +116,10 @@ class Recommendation(models.Model):
     def __str__(self) -> str:
         return f"{self.number}. {self.text[:80]}"
 
+    @property
+    def awaits_response(self) -> bool:
+        return self.status == self.Status.OPEN and self.audit.status in Audit.OPEN_STATUSES
+
     def clean(self) -> None:
         if (
             self.audit_id is not None
@@ -89,7 +134,7 @@ class Recommendation(models.Model):
             raise ValidationError({"questions": _("Link only questions of the same audit.")})
 
 
-class Response(models.Model):
+class Response(Versioned):
     """A body's formal response (yttrande) to an audit: per recommendation or one narrative."""
 
     class Kind(models.TextChoices):
@@ -183,7 +228,7 @@ class DecisionItem(models.Model):
         return f"{self.number}) {self.text[:80]}"
 
 
-class Answer(models.Model):
+class Answer(Versioned):
     """A response's answer (svar) to one recommendation, with the body's stance."""
 
     class Stance(models.TextChoices):
@@ -243,7 +288,7 @@ class MeasureQuerySet(models.QuerySet["Measure"]):
         return self.open().filter(due_date__lt=today)
 
 
-class Measure(models.Model):
+class Measure(Versioned):
     """A measure (åtgärd) a body promised in its response, with who and by when."""
 
     class Status(models.TextChoices):
@@ -415,3 +460,17 @@ class FollowUp(models.Model):
             raise ValidationError(
                 {"date": _("A follow-up cannot be dated before the audit was issued.")}
             )
+
+
+# The ledger lives with the reminder code; importing it here registers the model.
+from .reminders.models import Reminder  # noqa: E402
+
+__all__ = [
+    "Answer",
+    "DecisionItem",
+    "FollowUp",
+    "Measure",
+    "Recommendation",
+    "Reminder",
+    "Response",
+]

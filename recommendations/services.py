@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 
+from audits.models import Audit
+from audits.services import audit_move
 from regions.models import User
 
 from .models import Answer, FollowUp, Measure, Recommendation, Response
@@ -45,30 +49,75 @@ def narrative_response_record(*, response: Response) -> Response:
         raise ValidationError(_("This response is not a narrative response."))
     response.full_clean()
     response.save()
-    Recommendation.objects.filter(
-        audit=response.audit, body=response.body, status=Recommendation.Status.OPEN
-    ).update(status=Recommendation.Status.ANSWERED)
+    _mark_all_answered(response)
     return response
 
 
-def measure_revise(*, measure: Measure, new_due_date: datetime.date, reason: str) -> Measure:
+def _mark_all_answered(response: Response) -> None:
+    # A narrative answers every recommendation to the body at once.
+    Recommendation.objects.filter(
+        audit=response.audit, body=response.body, status=Recommendation.Status.OPEN
+    ).update(status=Recommendation.Status.ANSWERED, version=F("version") + 1)
+
+
+def measure_revise(
+    *,
+    measure: Measure,
+    new_due_date: datetime.date,
+    reason: str,
+    expected_version: int | None = None,
+) -> Measure:
     """Move a measure's due date; the original date stays, and a reason is required."""
     if not reason.strip():
         raise ValidationError({"revision_reason": _("A revised due date needs a reason.")})
     measure.revised_due_date = new_due_date
     measure.revision_reason = reason.strip()
     measure.full_clean()
-    measure.save()
+    measure.save(expected_version=expected_version)
     measure.refresh_from_db(fields=["due_date"])
     return measure
 
 
-def measure_complete(*, measure: Measure, completed_date: datetime.date) -> Measure:
+def measure_complete(
+    *, measure: Measure, completed_date: datetime.date, expected_version: int | None = None
+) -> Measure:
     measure.status = Measure.Status.DONE
     measure.completed_date = completed_date
     measure.full_clean()
-    measure.save()
+    measure.save(expected_version=expected_version)
     return measure
+
+
+@dataclass(frozen=True)
+class AnswerInput:
+    recommendation: Recommendation
+    stance: str
+    text: str
+
+
+@transaction.atomic
+def response_record(
+    *, response: Response, answers: list[AnswerInput], expected_version: int | None = None
+) -> Response:
+    """Save a body's response with its answers; when every body has answered, the audit
+    moves on to answered."""
+    response.full_clean()
+    response.save(expected_version=expected_version)
+    if response.kind == Response.Kind.NARRATIVE:
+        _mark_all_answered(response)
+    else:
+        for answer in answers:
+            answer_record(
+                response=response,
+                recommendation=answer.recommendation,
+                stance=answer.stance,
+                text=answer.text,
+            )
+    audit = response.audit
+    awaited = audit.audited_bodies.exclude(responses__audit=audit)
+    if audit.status == Audit.Status.ISSUED and not awaited.exists():
+        audit_move(audit=audit, status=Audit.Status.ANSWERED)
+    return response
 
 
 @transaction.atomic

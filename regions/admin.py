@@ -37,7 +37,7 @@ class MembershipInline(admin.TabularInline):
 class UserAdmin(DjangoUserAdmin):
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
-        (_("Preferences"), {"fields": ("language",)}),
+        (_("Preferences"), {"fields": ("language", "weekly_digest")}),
     )
     list_display = ("username", "first_name", "last_name", "email", "language", "is_active")
     list_filter = ("is_active", "is_staff", "language", "memberships__region")

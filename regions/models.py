@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from typing import ClassVar
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
@@ -30,6 +33,18 @@ class User(AbstractUser):
         default=Language.SWEDISH,
         help_text=_("Language of the user interface and of the e-mails the user receives."),
     )
+    weekly_digest = models.BooleanField(
+        _("weekly digest"),
+        default=True,
+        help_text=_(
+            "Auditors: a weekly e-mail of everything overdue in the region. "
+            "Deadline reminders are always sent."
+        ),
+    )
+    # The secret in the personal calendar feed's address; empty when the feed is off.
+    calendar_token = models.CharField(
+        _("calendar token"), max_length=64, unique=True, null=True, blank=True, editable=False
+    )
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")
@@ -37,6 +52,17 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+
+day_list_validator = RegexValidator(
+    r"^\s*\d{1,3}(\s*,\s*\d{1,3})*\s*$",
+    _("Enter whole numbers of days separated by commas, e.g. 14,3,0."),
+)
+
+
+def parse_day_list(value: str) -> list[int]:
+    """'14, 3,0' -> [14, 3, 0]: distinct, largest first."""
+    return sorted({int(part) for part in value.replace(" ", "").split(",") if part}, reverse=True)
 
 
 class Region(models.Model):
@@ -55,6 +81,26 @@ class Region(models.Model):
         help_text=_("Short identifier used in addresses and commands, e.g. norrbotten."),
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.REGION)
+    response_reminder_days = models.CharField(
+        _("response reminders (days before)"),
+        max_length=40,
+        default="14,3,0",
+        validators=[day_list_validator],
+        help_text=_(
+            "Days before the response deadline when the body's secretaries are reminded; "
+            "0 is the deadline itself. Overdue responses are reminded weekly."
+        ),
+    )
+    measure_reminder_days = models.CharField(
+        _("measure reminders (days before)"),
+        max_length=40,
+        default="14,0",
+        validators=[day_list_validator],
+        help_text=_(
+            "Days before a measure's due date when its responsible person is reminded. "
+            "Overdue measures are reminded weekly."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -63,6 +109,13 @@ class Region(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        # Stored normalised, so regions with the same schedule share one sweep query.
+        for field in ("response_reminder_days", "measure_reminder_days"):
+            value = getattr(self, field)
+            if re.fullmatch(day_list_validator.regex, value):
+                setattr(self, field, ",".join(str(day) for day in parse_day_list(value)))
 
 
 class Body(models.Model):
@@ -163,6 +216,9 @@ class Membership(models.Model):
         AUDIT_OFFICE = "audit_office", _("audit office")
         SECRETARY = "secretary", _("body secretary")
         READER = "reader", _("reader")
+
+    # Auditors and the audit office: they see drafts and write findings.
+    AUDIT_SIDE_ROLES: ClassVar[tuple[str, ...]] = (Role.AUDITOR, Role.AUDIT_OFFICE)
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -43,3 +43,28 @@ def test_health_reports_the_database(client, db):
     response = client.get(reverse("health"))
     assert response.status_code == 200
     assert response.json() == {"database": "ok"}
+
+
+def test_the_accounts_language_is_used_after_login(client, db):
+    user = User.objects.create_user("erik", password="rätt-lösenord-2021", language="en")
+    client.force_login(user)
+    html = client.get(reverse("home")).content.decode()
+    assert '<html lang="en">' in html and "Welcome, erik" in html
+
+
+def test_switching_language_is_kept_on_the_account(client, db):
+    user = User.objects.create_user("erik", password="rätt-lösenord-2021", language="en")
+    client.force_login(user)
+    client.post(reverse("set_language"), {"language": "sv", "next": "/"})
+    user.refresh_from_db()
+    assert user.language == "sv"
+    assert '<html lang="sv">' in client.get(reverse("home")).content.decode()
+
+
+def test_an_unknown_language_changes_nothing(client, db):
+    user = User.objects.create_user("erik", password="rätt-lösenord-2021")
+    client.force_login(user)
+    response = client.post(reverse("set_language"), {"language": "xx", "next": "/"})
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.language == "sv"

@@ -4,6 +4,7 @@ Everything that differs between a laptop and production comes from environment
 variables (see README). With DEBUG off the app refuses to start on insecure defaults.
 """
 
+import datetime
 import secrets
 from pathlib import Path
 
@@ -53,6 +54,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # Widget templates for the form renderer, which reads TEMPLATES (our field layout).
+    "django.forms",
     "django_filters",
     "regions",
     "audits",
@@ -67,11 +70,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "tracker.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
 ROOT_URLCONF = "tracker.urls"
+# Every form field renders with its label, help and errors linked for screen readers.
+FORM_RENDERER = "tracker.forms.FormRenderer"
 WSGI_APPLICATION = "tracker.wsgi.application"
 
 TEMPLATES = [
@@ -85,7 +91,9 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "tracker.context_processors.navigation",
             ],
+            "libraries": {"tracker": "tracker.template_tags"},
         },
     },
 ]
@@ -125,9 +133,16 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
 if DEBUG:
     # WhiteNoise serves from the finders in development but expects the folder to exist.
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    # htmx from the npm registry (package-lock.json), served as our own file: no CDN.
+    ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+]
 # Uploaded reports and decisions live outside any public URL; views serve them.
 MEDIA_ROOT = Path(env_str("UPLOAD_ROOT", str(VAR_DIR / "uploads")))
+# Signed responses and reports: PDF or Word only (checked by content), at most this size.
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -148,6 +163,9 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
+# A hung SMTP server must not hold a reminder claim past REMINDER_CLAIM_TIMEOUT.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "granskning@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -157,6 +175,21 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", DEBUG)
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Intervals, not local-time crontabs: a daylight-saving change would skip or double those.
+# The sweep fills the reminder ledger; the dispatch wakes senders for what is due,
+# including retries and claims left behind by a dead worker.
+CELERY_BEAT_SCHEDULE = {
+    "sweep-reminders": {
+        "task": "recommendations.tasks.sweep_reminders",
+        "schedule": datetime.timedelta(seconds=env_int("REMINDER_SWEEP_SECONDS", 900)),
+    },
+    "dispatch-reminders": {
+        "task": "recommendations.tasks.dispatch_reminders",
+        "schedule": datetime.timedelta(seconds=env_int("REMINDER_DISPATCH_SECONDS", 60)),
+    },
+}
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -168,6 +201,28 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+
+# Product rules that a region may later want to tune.
+TRACKER = {
+    # Start pages list deadlines this many days ahead as "due soon".
+    "DUE_SOON_DAYS": env_int("TRACKER_DUE_SOON_DAYS", 30),
+    # An open recommendation is due for follow-up this long after the response
+    # deadline or its latest follow-up.
+    "FOLLOW_UP_INTERVAL_DAYS": env_int("TRACKER_FOLLOW_UP_INTERVAL_DAYS", 365),
+    "PAGE_SIZE": env_int("TRACKER_PAGE_SIZE", 25),
+    # Links in e-mails and the calendar feed point here.
+    "SITE_URL": env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/"),
+    "MESSAGE_ID_DOMAIN": env_str("MESSAGE_ID_DOMAIN", "granskning.invalid"),
+    # A claim older than this is taken to belong to a dead worker and is claimed again.
+    "REMINDER_CLAIM_TIMEOUT": env_int("REMINDER_CLAIM_TIMEOUT", 300),
+    # SMTP failures are retried after base, 4x base, 16x base ... (capped at 6 hours).
+    "REMINDER_RETRY_SECONDS": env_int("REMINDER_RETRY_SECONDS", 60),
+    "REMINDER_MAX_ATTEMPTS": env_int("REMINDER_MAX_ATTEMPTS", 8),
+    # One delivery task sends at most this many before handing over to the next.
+    "REMINDER_BATCH": env_int("REMINDER_BATCH", 200),
+    # Reminders found before this hour (local time) wait for it: no mail at midnight.
+    "REMINDER_SEND_HOUR": env_int("REMINDER_SEND_HOUR", 7),
+}
 
 LOGGING = {
     "version": 1,

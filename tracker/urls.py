@@ -14,6 +14,9 @@ urlpatterns = [
     path("healthz", health.health, name="health"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
+    path("", include("audits.urls")),
+    path("", include("recommendations.urls")),
+    path("", include("regions.urls")),
 ]

@@ -104,6 +104,12 @@ def load_demo(*, today: datetime.date) -> DemoResult:
         audits["vasterbotten"], regions["vasterbotten"], users["vasterbotten"], today
     )
     _load_draft_follow_up(audits["norrbotten"], scale)
+    _load_awaiting_response(audits["vasterbotten"], scale, levels, today)
+    # Each region's auditor gets the copies of the response reminders for its audits.
+    for code, region in regions.items():
+        Audit.objects.filter(region=region, responsible_auditor__isnull=True).update(
+            responsible_auditor=users[code]["revisor"]
+        )
     admin = User.objects.filter(username="admin").first()
     if admin is None:
         User.objects.create_superuser(
@@ -501,3 +507,43 @@ def _load_draft_follow_up(earlier: Audit, scale: RatingScale) -> None:
             "rekommendationerna i granskningen 2021?"
         },
     )
+
+
+def _load_awaiting_response(
+    earlier: Audit, scale: RatingScale, levels: dict[str, RatingLevel], today: datetime.date
+) -> None:
+    """An issued follow-up audit the committee has not answered yet: the demo inbox."""
+    spec = content.VASTERBOTTEN_FOLLOW_UP
+    committee = Body.objects.get(region=earlier.region, name="Hälso- och sjukvårdsnämnden")
+    audit = Audit.objects.filter(region=earlier.region, title=spec["title"]).first()
+    if audit is None:
+        audit = Audit.objects.create(
+            region=earlier.region,
+            title=spec["title"],
+            reference_number=spec["reference_number"],
+            year=today.year,
+            kind=Audit.Kind.FOLLOW_UP,
+            status=Audit.Status.ISSUED,
+            follows_up=earlier,
+            rating_scale=scale,
+            audit_firm="PwC",
+            purpose=spec["purpose"],
+            issued_date=today - datetime.timedelta(days=spec["issued_days_ago"]),
+            response_deadline=today + datetime.timedelta(days=spec["deadline_in_days"]),
+        )
+        audit.audited_bodies.add(committee)
+    questions = {}
+    for position, (text, label, comment) in enumerate(spec["questions"], start=1):
+        question = _get_or_create(
+            AuditQuestion, audit=audit, parent=None, position=position, defaults={"text": text}
+        )
+        _get_or_create(
+            Assessment, question=question, defaults={"level": levels[label], "comment": comment}
+        )
+        questions[position] = question
+    for number, text, question_position in spec["recommendations"]:
+        if not Recommendation.objects.filter(audit=audit, number=number).exists():
+            recommendation = Recommendation.objects.create(
+                audit=audit, number=number, body=committee, text=text
+            )
+            recommendation.questions.set([questions[question_position]])

@@ -306,3 +306,32 @@ VASTERBOTTEN_ANSWERS = {
         "ser under hösten över om beställningen i Hälsoval ska kräva ett minimiutbud.",
     ),
 }
+
+# Region Västerbotten: a follow-up audit issued recently, still awaiting the committee's
+# response (illustrative, so the demo inbox has something to answer).
+VASTERBOTTEN_FOLLOW_UP = {
+    "title": "Uppföljning av granskningen av 1177",
+    "reference_number": "REV 2026:3",
+    "issued_days_ago": 10,
+    "deadline_in_days": 20,
+    "purpose": (
+        "Att följa upp om hälso- och sjukvårdsnämnden har hanterat rekommendationerna "
+        "från 2021 års granskning av 1177."
+    ),
+    "questions": [
+        (
+            "Har nämnden beslutat om mål och uppdrag för arbetet med 1177 Vårdguiden?",
+            "Delvis uppfylld",
+            "Mål för telefonrådgivningen är beslutade; mål för e-tjänsterna saknas.",
+        ),
+        (
+            "Finns ett beslutat minsta utbud av e-tjänster för hälsocentralerna?",
+            "Ej uppfylld",
+            "Arbetet pågår men inget utbud är beslutat.",
+        ),
+    ],
+    "recommendations": [
+        (1, "Besluta om mål för användningen av 1177:s e-tjänster och följ upp dem årligen.", 1),
+        (2, "Fastställ ett minsta utbud av e-tjänster som alla hälsocentraler ska erbjuda.", 2),
+    ],
+}

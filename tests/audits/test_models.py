@@ -148,6 +148,16 @@ def test_question_positions_are_unique_among_siblings(audit, question):
     )
 
 
+def test_questions_list_in_report_order_on_every_database(audit, question):
+    # Created out of order so the default ordering, not insertion order, decides.
+    second = AuditQuestion.objects.create(audit=audit, position=2, text="Andra")
+    AuditQuestion.objects.create(audit=audit, parent=second, position=2, text="Andra b")
+    AuditQuestion.objects.create(audit=audit, parent=question, position=1, text="Första a")
+    AuditQuestion.objects.create(audit=audit, parent=second, position=1, text="Andra a")
+    numbers = [q.number for q in AuditQuestion.objects.filter(audit=audit).select_related("parent")]
+    assert numbers == ["1", "1.1", "2", "2.1", "2.2"]
+
+
 def test_sub_questions_are_one_level_deep_and_in_the_same_audit(audit, question, region, scale):
     sub = AuditQuestion.objects.create(audit=audit, parent=question, position=1, text="Delfråga")
     assert_invalid(

@@ -1,0 +1,33 @@
+from django.urls import path
+
+from .views import audit, findings, lists
+
+urlpatterns = [
+    path("audits/", lists.audit_list, name="audit-list"),
+    path("audits/new/", audit.audit_create, name="audit-create"),
+    path("audits/new/coordinated/", audit.audit_create_from_set, name="audit-create-from-set"),
+    path("audits/<int:pk>/", audit.audit_detail, name="audit-detail"),
+    path("audits/<int:pk>/edit/", audit.audit_edit, name="audit-edit"),
+    path("audits/<int:pk>/status/", audit.audit_move_view, name="audit-move"),
+    path("audits/<int:pk>/issue/", audit.audit_issue_view, name="audit-issue"),
+    path("audits/<int:pk>/section/<slug:name>/", audit.audit_section, name="audit-section"),
+    path("audits/<int:pk>/overall-assessment/", audit.overall_edit, name="overall-edit"),
+    path("audits/<int:pk>/questions/add/", findings.question_add_view, name="question-add"),
+    path("questions/<int:pk>/", findings.question_block, name="question-block"),
+    path("questions/<int:pk>/edit/", findings.question_edit, name="question-edit"),
+    path("questions/<int:pk>/move/", findings.question_move_view, name="question-move"),
+    path("questions/<int:pk>/delete/", findings.question_delete_view, name="question-delete"),
+    path("questions/<int:pk>/rating/", findings.assessment_edit, name="assessment-edit"),
+    path("questions/<int:pk>/rating/delete/", findings.assessment_delete, name="assessment-delete"),
+    path(
+        "questions/<int:pk>/observations/add/",
+        findings.observation_add_view,
+        name="observation-add",
+    ),
+    path("observations/<int:pk>/edit/", findings.observation_edit, name="observation-edit"),
+    path(
+        "observations/<int:pk>/delete/",
+        findings.observation_delete_view,
+        name="observation-delete",
+    ),
+]

@@ -1,0 +1,50 @@
+from django.urls import path
+
+from .views import lists, recommendations, responses
+
+urlpatterns = [
+    path("inbox/", responses.inbox, name="inbox"),
+    path("recommendations/", lists.recommendation_list, name="recommendation-list"),
+    path(
+        "audits/<int:pk>/recommendations/add/",
+        recommendations.recommendation_add,
+        name="recommendation-add",
+    ),
+    path(
+        "recommendations/<int:pk>/",
+        recommendations.recommendation_detail,
+        name="recommendation-detail",
+    ),
+    path(
+        "recommendations/<int:pk>/block/",
+        recommendations.recommendation_block,
+        name="recommendation-block",
+    ),
+    path(
+        "recommendations/<int:pk>/edit/",
+        recommendations.recommendation_edit,
+        name="recommendation-edit",
+    ),
+    path(
+        "recommendations/<int:pk>/delete/",
+        recommendations.recommendation_delete,
+        name="recommendation-delete",
+    ),
+    path(
+        "recommendations/<int:pk>/follow-up/",
+        recommendations.follow_up_add,
+        name="follow-up-add",
+    ),
+    path(
+        "audits/<int:audit_pk>/responses/<int:body_pk>/",
+        responses.response_edit,
+        name="response-edit",
+    ),
+    path("responses/<int:pk>/", responses.response_detail, name="response-detail"),
+    path("responses/<int:pk>/document/", responses.response_document, name="response-document"),
+    path("responses/<int:pk>/measures/add/", responses.measure_add, name="measure-add"),
+    path("measures/", lists.measure_list, name="measure-list"),
+    path("measures/<int:pk>/edit/", responses.measure_edit, name="measure-edit"),
+    path("measures/<int:pk>/done/", responses.measure_complete_view, name="measure-complete"),
+    path("measures/<int:pk>/revise/", responses.measure_revise_view, name="measure-revise"),
+]

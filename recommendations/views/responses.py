@@ -1,0 +1,356 @@
+"""The board secretaries' side: inbox, the body's response, and the measures promised."""
+
+from __future__ import annotations
+
+import datetime
+import mimetypes
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from regions.access import scope_for
+from regions.models import Body
+from tracker.pages import FormUI, posted, posted_files, render_form
+from tracker.versioning import EditConflict
+
+from ..forms import (
+    AnswerForm,
+    MeasureCompleteForm,
+    MeasureForm,
+    MeasureReviseForm,
+    ResponseForm,
+)
+from ..models import Answer, Measure, Recommendation, Response
+from ..services import AnswerInput, measure_complete, measure_revise, response_record
+from .common import get_editable_measure, get_response
+
+
+@require_GET
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    """What the secretary's bodies must answer, and the measures they promised."""
+    scope = scope_for(request.user)
+    if not scope.is_secretary:
+        raise PermissionDenied
+    today = timezone.localdate()
+    soon = today + datetime.timedelta(days=settings.TRACKER["DUE_SOON_DAYS"])
+    awaiting = list(
+        scope.recommendations()
+        .awaiting_response()
+        .filter(body__in=scope.secretary_bodies)
+        .select_related("audit__region", "body")
+        .order_by("audit__response_deadline", "audit__title", "number")
+    )
+    measures = list(
+        scope.measures()
+        .open()
+        .filter(response__body__in=scope.secretary_bodies, due_date__lte=soon)
+        .select_related("response__audit", "response__body")
+        .order_by("due_date", "pk")
+    )
+    return render(
+        request,
+        "recommendations/inbox.html",
+        {"awaiting": awaiting, "measures": measures, "today": today},
+    )
+
+
+def _answer_forms(
+    request: HttpRequest, response: Response, recommendations: list[Recommendation]
+) -> list[AnswerForm]:
+    existing = {}
+    if response.pk:
+        existing = {a.recommendation_id: a for a in response.answers.all()}
+    forms = []
+    for recommendation in recommendations:
+        answer = existing.get(recommendation.pk)
+        initial = {"stance": answer.stance, "text": answer.text} if answer else {}
+        forms.append(
+            AnswerForm(
+                posted(request),
+                initial=initial,
+                recommendation=recommendation,
+                prefix=f"answer-{recommendation.pk}",
+            )
+        )
+    return forms
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def response_edit(request: HttpRequest, audit_pk: int, body_pk: int) -> HttpResponse:
+    """Record or correct a body's response: per recommendation or one narrative."""
+    scope = scope_for(request.user)
+    audit = get_object_or_404(scope.audits().select_related("region"), pk=audit_pk)
+    body = get_object_or_404(Body, pk=body_pk, region=audit.region_id)
+    if not scope.can_respond(audit, body) or not audit.audited_bodies.filter(pk=body.pk).exists():
+        raise PermissionDenied
+    response = Response.objects.filter(audit=audit, body=body).first() or Response(
+        audit=audit, body=body
+    )
+    recommendations = list(audit.recommendations.filter(body=body).order_by("number"))
+    form = ResponseForm(
+        posted(request), posted_files(request), instance=response, audit=audit, body=body
+    )
+    answer_forms = _answer_forms(request, response, recommendations)
+    conflict = None
+    if request.method == "POST" and form.is_valid() and all(f.is_valid() for f in answer_forms):
+        per_recommendation = form.cleaned_data["kind"] == Response.Kind.PER_RECOMMENDATION
+        answers = [
+            AnswerInput(f.recommendation, f.cleaned_data["stance"], f.cleaned_data["text"])
+            for f in answer_forms
+            if f.answered
+        ]
+        if per_recommendation and recommendations and not answers:
+            form.add_error(
+                "kind",
+                _("Answer at least one recommendation, or choose one narrative response."),
+            )
+        else:
+            try:
+                with transaction.atomic():
+                    saved = form.save(commit=False)
+                    response_record(
+                        response=saved,
+                        answers=answers if per_recommendation else [],
+                        expected_version=form.expected_version(),
+                    )
+            except EditConflict as exc:
+                conflict = form.take_conflict(exc.current)
+            except ValidationError as exc:
+                form.add_error(None, exc.messages)
+            else:
+                messages.success(request, _("The response was saved."))
+                return redirect("response-detail", saved.pk)
+    return render(
+        request,
+        "recommendations/response_form.html",
+        {
+            "audit": audit,
+            "body": body,
+            "form": form,
+            "answer_forms": answer_forms,
+            "conflict": conflict,
+            "response": response if response.pk else None,
+        },
+    )
+
+
+@require_GET
+@login_required
+def response_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    response, scope = get_response(request, pk)
+    answers = {a.recommendation_id: a for a in Answer.objects.filter(response=response)}
+    recommendations = [
+        {"recommendation": r, "answer": answers.get(r.pk)}
+        for r in response.audit.recommendations.filter(body=response.body).order_by("number")
+    ]
+    measures = list(
+        response.measures.select_related("responsible_user")
+        .prefetch_related("recommendations")
+        .order_by("due_date", "pk")
+    )
+    return render(
+        request,
+        "recommendations/response_detail.html",
+        {
+            "response": response,
+            "audit": response.audit,
+            "recommendations": recommendations,
+            "decision_items": list(response.decision_items.all()),
+            "measures": measures,
+            "can_edit": scope.can_edit_response(response),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@require_GET
+@login_required
+def response_document(request: HttpRequest, pk: int) -> FileResponse:
+    """The signed response, only to those who may read the response."""
+    response, _scope = get_response(request, pk)
+    if not response.document:
+        raise Http404
+    try:
+        handle = response.document.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    name = response.document.name.rsplit("/", 1)[-1]
+    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    return FileResponse(handle, as_attachment=True, filename=name, content_type=content_type)
+
+
+def _response_url(measure_or_response: Measure | Response) -> str:
+    response = getattr(measure_or_response, "response", measure_or_response)
+    return reverse("response-detail", args=[response.pk])
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def measure_add(request: HttpRequest, pk: int) -> HttpResponse:
+    response, scope = get_response(request, pk)
+    if not scope.can_edit_response(response):
+        raise PermissionDenied
+    form = MeasureForm(posted(request), response=response)
+    back = _response_url(response)
+    if request.method == "POST" and form.is_valid():
+        measure = form.save()
+        messages.success(request, _("The measure was added."))
+        return redirect(f"{back}#measure-{measure.pk}")
+    ui = FormUI(
+        form_id="measure-new-form",
+        action=reverse("measure-add", args=[pk]),
+        heading=_("Add a measure"),
+        cancel_url=back,
+        submit_label=_("Add measure"),
+    )
+    return render_form(
+        request,
+        context={"form": form, "ui": ui},
+        title=_("Add a measure"),
+        back_url=back,
+        back_label=_("the response"),
+    )
+
+
+def _measure_form_page(
+    request: HttpRequest,
+    measure: Measure,
+    form: MeasureForm | MeasureCompleteForm | MeasureReviseForm,
+    *,
+    url_name: str,
+    title: str,
+    submit_label: str = "",
+    conflict: object = None,
+) -> HttpResponse:
+    back = f"{_response_url(measure)}#measure-{measure.pk}"
+    ui = FormUI(
+        form_id=f"measure-{measure.pk}-{url_name}",
+        action=reverse(url_name, args=[measure.pk]),
+        heading=title,
+        cancel_url=back,
+        submit_label=submit_label,
+    )
+    return render_form(
+        request,
+        template="recommendations/measure_form.html",
+        context={"form": form, "ui": ui, "measure": measure, "conflict": conflict},
+        title=title,
+        back_url=back,
+        back_label=_("the response"),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    measure = get_editable_measure(request, pk)
+    form = MeasureForm(posted(request), instance=measure, response=measure.response)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            form.save_versioned()
+        except EditConflict as exc:
+            conflict = form.take_conflict(exc.current)
+        else:
+            messages.success(request, _("The measure was saved."))
+            return redirect(f"{_response_url(measure)}#measure-{measure.pk}")
+    return _measure_form_page(
+        request,
+        measure,
+        form,
+        url_name="measure-edit",
+        title=_("Edit the measure"),
+        conflict=conflict,
+    )
+
+
+def _measure_step(
+    request: HttpRequest,
+    measure: Measure,
+    form: MeasureCompleteForm | MeasureReviseForm,
+    apply: Callable[[dict[str, Any], int | None], object],
+    *,
+    url_name: str,
+    title: str,
+    submit_label: str,
+    done: str,
+) -> HttpResponse:
+    """Mark done or revise: validate, apply through the service, or show why not."""
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            apply(form.cleaned_data, form.expected_version())
+        except EditConflict as exc:
+            conflict = form.take_conflict(exc.current)
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            messages.success(request, done)
+            return redirect(f"{_response_url(measure)}#measure-{measure.pk}")
+    return _measure_form_page(
+        request,
+        measure,
+        form,
+        url_name=url_name,
+        title=title,
+        submit_label=submit_label,
+        conflict=conflict,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def measure_complete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    measure = get_editable_measure(request, pk)
+    if measure.status == Measure.Status.DONE:
+        messages.info(request, _("The measure is already marked done."))
+        return redirect(f"{_response_url(measure)}#measure-{measure.pk}")
+    form = MeasureCompleteForm(
+        posted(request), instance=measure, initial={"completed_date": timezone.localdate()}
+    )
+    return _measure_step(
+        request,
+        measure,
+        form,
+        lambda data, version: measure_complete(
+            measure=measure, completed_date=data["completed_date"], expected_version=version
+        ),
+        url_name="measure-complete",
+        title=_("Mark the measure done"),
+        submit_label=_("Mark done"),
+        done=_("The measure was marked done."),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def measure_revise_view(request: HttpRequest, pk: int) -> HttpResponse:
+    measure = get_editable_measure(request, pk)
+    return _measure_step(
+        request,
+        measure,
+        MeasureReviseForm(posted(request), instance=measure),
+        lambda data, version: measure_revise(
+            measure=measure,
+            new_due_date=data["revised_due_date"],
+            reason=data["revision_reason"],
+            expected_version=version,
+        ),
+        url_name="measure-revise",
+        title=_("Revise the due date"),
+        submit_label=_("Save the new date"),
+        done=_("The new due date was saved; the original stays."),
+    )

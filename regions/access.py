@@ -1,0 +1,182 @@
+"""The one place that decides what a user may see and do.
+
+Every view, list, download (and later the API and exports) asks `scope_for(user)`:
+the querysets say what may be seen (anything else is a 404), the `can_*` methods what
+may be changed (seen but not changeable is a 403).
+
+- Auditors and the audit office of a region: the whole audit side of that region,
+  drafts included.
+- Body secretaries: issued audits sent to their bodies, and their own bodies'
+  responses and measures; they never change findings or recommendations.
+- Readers: issued material of their region.
+Nobody sees another region's drafts; superusers use the administration, not this.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q, QuerySet
+
+from audits.models import Audit, AuditQuestion, QuestionSet
+from recommendations.models import FollowUp, Measure, Recommendation, Response
+
+from .models import Body, Membership, Region, User
+
+AUDIT_SIDE_ROLES = Membership.AUDIT_SIDE_ROLES
+
+
+@dataclass(frozen=True)
+class Scope:
+    audit_regions: frozenset[int] = frozenset()
+    reader_regions: frozenset[int] = frozenset()
+    secretary_bodies: frozenset[int] = frozenset()
+    secretary_regions: frozenset[int] = frozenset()
+
+    # What may be seen ---------------------------------------------------------------
+
+    @property
+    def is_audit_side(self) -> bool:
+        return bool(self.audit_regions)
+
+    @property
+    def is_secretary(self) -> bool:
+        return bool(self.secretary_bodies)
+
+    @property
+    def region_ids(self) -> frozenset[int]:
+        return self.audit_regions | self.reader_regions | self.secretary_regions
+
+    def regions(self) -> QuerySet[Region]:
+        return Region.objects.filter(pk__in=self.region_ids)
+
+    def audit_side_regions(self) -> QuerySet[Region]:
+        return Region.objects.filter(pk__in=self.audit_regions)
+
+    def bodies(self) -> QuerySet[Body]:
+        return Body.objects.filter(region__in=self.region_ids)
+
+    def _audit_filter(self) -> Q:
+        issued = ~Q(status__in=Audit.DRAFT_STATUSES)
+        allowed = Q(region__in=self.audit_regions) | (issued & Q(region__in=self.reader_regions))
+        if self.secretary_bodies:
+            sent_to_my_bodies = Audit.audited_bodies.through.objects.filter(
+                body_id__in=self.secretary_bodies
+            ).values("audit_id")
+            allowed |= issued & Q(pk__in=sent_to_my_bodies)
+        return allowed
+
+    def audits(self) -> QuerySet[Audit]:
+        if not self.region_ids:
+            return Audit.objects.none()
+        return Audit.objects.filter(self._audit_filter())
+
+    def questions(self) -> QuerySet[AuditQuestion]:
+        return AuditQuestion.objects.filter(audit__in=self.audits())
+
+    def recommendations(self) -> QuerySet[Recommendation]:
+        return Recommendation.objects.filter(audit__in=self.audits())
+
+    def responses(self) -> QuerySet[Response]:
+        if not self.region_ids:
+            return Response.objects.none()
+        visible = Q(audit__region__in=self.audit_regions) | Q(audit__region__in=self.reader_regions)
+        if self.secretary_bodies:
+            visible |= Q(body__in=self.secretary_bodies)
+        return Response.objects.filter(visible, audit__in=self.audits())
+
+    def measures(self) -> QuerySet[Measure]:
+        return Measure.objects.filter(response__in=self.responses())
+
+    def follow_ups(self) -> QuerySet[FollowUp]:
+        return FollowUp.objects.filter(recommendation__in=self.recommendations())
+
+    def question_sets(self) -> QuerySet[QuestionSet]:
+        # Coordinated question sets are shared between regions by design; starting an
+        # audit from one is an audit-side act.
+        if not self.audit_regions:
+            return QuestionSet.objects.none()
+        return QuestionSet.objects.all()
+
+    # What may be done ---------------------------------------------------------------
+
+    def can_create_audits(self) -> bool:
+        return bool(self.audit_regions)
+
+    def can_manage_audit(self, audit: Audit) -> bool:
+        """Move the lifecycle, issue, follow up: the audit side of the audit's region."""
+        return audit.region_id in self.audit_regions
+
+    def can_edit_audit(self, audit: Audit) -> bool:
+        """Change findings and recommendations: only before the report is issued.
+
+        The issued report is what the bodies received and answered; it stays as sent.
+        """
+        return self.can_manage_audit(audit) and audit.is_draft
+
+    def can_follow_up(self, recommendation: Recommendation) -> bool:
+        audit = recommendation.audit
+        return (
+            self.can_manage_audit(audit)
+            and not audit.is_draft
+            and audit.status != Audit.Status.CLOSED
+        )
+
+    def can_respond(self, audit: Audit, body: Body) -> bool:
+        """Record a body's response: its secretaries, while the audit is issued and open."""
+        return (
+            body.pk in self.secretary_bodies
+            and body.region_id == audit.region_id
+            and not audit.is_draft
+            and audit.status != Audit.Status.CLOSED
+        )
+
+    def can_edit_response(self, response: Response) -> bool:
+        return self.can_respond(response.audit, response.body)
+
+    def can_edit_measure(self, measure: Measure) -> bool:
+        return self.can_edit_response(measure.response)
+
+    def response_bodies(self, audit: Audit) -> QuerySet[Body]:
+        """The bodies this user may respond for in this audit."""
+        if audit.is_draft or audit.status == Audit.Status.CLOSED:
+            return Body.objects.none()
+        return audit.audited_bodies.filter(pk__in=self.secretary_bodies)
+
+
+_EMPTY = Scope()
+
+
+def scope_for(user: User | AnonymousUser) -> Scope:
+    """The user's scope, computed once per request (cached on the user object)."""
+    if not user.is_authenticated or not user.is_active:
+        return _EMPTY
+    cached = getattr(user, "_tracker_scope", None)
+    if cached is not None:
+        return cached
+    audit_regions: set[int] = set()
+    reader_regions: set[int] = set()
+    secretary_regions: set[int] = set()
+    secretary_bodies: set[int] = set()
+    memberships = Membership.objects.filter(user=user).prefetch_related("bodies")
+    for membership in memberships:
+        if membership.role in AUDIT_SIDE_ROLES:
+            audit_regions.add(membership.region_id)
+        elif membership.role == Membership.Role.READER:
+            reader_regions.add(membership.region_id)
+        elif membership.role == Membership.Role.SECRETARY:
+            # Bodies of another region on a membership are refused by validation; this
+            # filter keeps a slipped-through row from widening access.
+            bodies = {b.pk for b in membership.bodies.all() if b.region_id == membership.region_id}
+            if bodies:
+                secretary_regions.add(membership.region_id)
+                secretary_bodies |= bodies
+    scope = Scope(
+        audit_regions=frozenset(audit_regions),
+        reader_regions=frozenset(reader_regions),
+        secretary_bodies=frozenset(secretary_bodies),
+        secretary_regions=frozenset(secretary_regions),
+    )
+    user._tracker_scope = scope  # type: ignore[union-attr]
+    return scope

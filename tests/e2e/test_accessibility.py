@@ -1,0 +1,253 @@
+"""Every page, open inline form and error state passes axe (WCAG 2.1 AA), for every role."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from audits.models import Audit, AuditQuestion, Observation
+from recommendations.models import Measure, Recommendation, Response
+
+from .conftest import check_page, log_in
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def _collect(page: Page, steps: list[tuple[str, Callable[[], None]]]) -> None:
+    """Run each step and axe after it; report every failing page at once."""
+    failures = []
+    for name, step in steps:
+        try:
+            step()
+            check_page(page, name)
+        except AssertionError as exc:
+            failures.append(f"{name}: {exc}")
+    assert not failures, "\n\n".join(failures)
+
+
+def _visit(page: Page, path: str) -> Callable[[], None]:
+    def step() -> None:
+        response = page.goto(path)
+        assert response is not None and response.status < 500, f"{path}: {response.status}"
+
+    return step
+
+
+def _open_inline(page: Page, path: str, trigger: str, form: str) -> Callable[[], None]:
+    """Open the audit page and one of its inline forms, as a user would."""
+
+    def step() -> None:
+        page.goto(path)
+        page.locator(trigger).first.click()
+        expect(page.locator(form).first).to_be_visible()
+
+    return step
+
+
+def _submit_empty(
+    page: Page, path: str, form: str = "main form[method=post]"
+) -> Callable[[], None]:
+    def step() -> None:
+        page.goto(path)
+        page.locator(form).last.locator("button[type=submit]").first.click()
+        expect(page.locator(".errorlist").first).to_be_visible()
+
+    return step
+
+
+def _press(page: Page, path: str, button: str) -> Callable[[], None]:
+    """Press a button that posts and comes back with a message."""
+
+    def step() -> None:
+        page.goto(path)
+        page.locator(button).click()
+        expect(page.locator(".messages")).to_be_visible()
+
+    return step
+
+
+def test_harness_reports_a_violation(page: Page):
+    # The check itself must be able to fail: an unlabelled field is a violation.
+    page.set_content(
+        "<html lang='sv'><head><title>x</title></head><body><main><h1>x</h1>"
+        "<input type='text'></main></body></html>"
+    )
+    with pytest.raises(AssertionError, match="label"):
+        check_page(page, "harness-violation")
+
+
+def test_every_auditor_page(page: Page, demo):
+    issued = Audit.objects.get(region__code="norrbotten", year=2021)
+    draft = Audit.objects.get(region__code="norrbotten", status=Audit.Status.ONGOING)
+    question = draft.questions.get()
+    observation = Observation.objects.create(
+        question=question, position=1, heading="Rapportering", text="Rapporterna saknas."
+    )
+    recommendation = Recommendation.objects.create(
+        audit=draft, body=issued.audited_bodies.get(), number=1, text="Inför rapportering."
+    )
+    fact_check = Audit.objects.create(
+        region=draft.region,
+        title="Granskning av intern kontroll",
+        year=2026,
+        status=Audit.Status.FACT_CHECK,
+        rating_scale=draft.rating_scale,
+    )
+    issued_rec = issued.recommendations.order_by("number").first()
+    d = f"/audits/{draft.pk}/"
+    log_in(page, "revisor.norrbotten")
+    _collect(
+        page,
+        [
+            ("start", _visit(page, "/")),
+            ("audit-list", _visit(page, "/audits/?q=1177&o=-deadline")),
+            ("audit-list-bad-filter", _visit(page, "/audits/?year=abc&region=x")),
+            ("recommendation-list", _visit(page, "/recommendations/?overdue=true")),
+            ("measure-list", _visit(page, "/measures/?status=in_progress")),
+            ("issued-audit", _visit(page, f"/audits/{issued.pk}/")),
+            ("draft-audit", _visit(page, d)),
+            (
+                "inline-question-edit",
+                _open_inline(page, d, f"a[href='/questions/{question.pk}/edit/']", "form"),
+            ),
+            (
+                "inline-rating",
+                _open_inline(page, d, f"a[href='/questions/{question.pk}/rating/']", "form"),
+            ),
+            (
+                "inline-observation-add",
+                _open_inline(
+                    page, d, f"a[href='/questions/{question.pk}/observations/add/']", "form"
+                ),
+            ),
+            (
+                "inline-observation-edit",
+                _open_inline(page, d, f"a[href='/observations/{observation.pk}/edit/']", "form"),
+            ),
+            ("inline-sub-question", _open_inline(page, d, "[id^=sub-slot] a", "[id^=add-sub]")),
+            ("inline-overall", _open_inline(page, d, "#overall a", "#overall form")),
+            (
+                "inline-recommendation-add",
+                _open_inline(page, d, "#recommendation-add-button", "#recommendation-new-form"),
+            ),
+            (
+                "inline-recommendation-edit",
+                _open_inline(
+                    page,
+                    d,
+                    f"a[href='/recommendations/{recommendation.pk}/edit/']",
+                    f"#recommendation-{recommendation.pk}-form",
+                ),
+            ),
+            ("add-question-errors", _submit_empty(page, d, "#add-question")),
+            ("question-edit-page", _visit(page, f"/questions/{question.pk}/edit/")),
+            ("rating-page-errors", _submit_empty(page, f"/questions/{question.pk}/rating/")),
+            ("question-delete", _visit(page, f"/questions/{question.pk}/delete/")),
+            ("observation-delete", _visit(page, f"/observations/{observation.pk}/delete/")),
+            (
+                "recommendation-delete",
+                _visit(page, f"/recommendations/{recommendation.pk}/delete/"),
+            ),
+            ("audit-edit", _visit(page, f"{d}edit/")),
+            ("new-audit", _visit(page, "/audits/new/")),
+            ("new-audit-errors", _submit_empty(page, "/audits/new/")),
+            ("from-question-set", _visit(page, "/audits/new/coordinated/")),
+            ("issue-form", _visit(page, f"/audits/{fact_check.pk}/issue/")),
+            ("issue-form-errors", _submit_empty(page, f"/audits/{fact_check.pk}/issue/")),
+            ("recommendation-page", _visit(page, f"/recommendations/{issued_rec.pk}/")),
+            ("follow-up-page", _visit(page, f"/recommendations/{issued_rec.pk}/follow-up/")),
+            ("not-found", _visit(page, "/audits/999999/")),
+            ("account", _visit(page, "/account/")),
+            ("account-feed-on", _press(page, "/account/", "button[value=new]")),
+            ("account-feed-renewed", _press(page, "/account/", "button[value=new]")),
+        ],
+    )
+
+
+def test_every_secretary_page(page: Page, demo):
+    awaiting = Audit.objects.get(region__code="vasterbotten", status=Audit.Status.ISSUED)
+    body = awaiting.audited_bodies.get()
+    answered = Response.objects.get(audit__region__code="vasterbotten", audit__year=2021)
+    measure = Measure.objects.filter(response=answered).exclude(status="done").first()
+    log_in(page, "sekreterare.vasterbotten")
+    _collect(
+        page,
+        [
+            ("start", _visit(page, "/")),
+            ("inbox", _visit(page, "/inbox/")),
+            ("response-form", _visit(page, f"/audits/{awaiting.pk}/responses/{body.pk}/")),
+            (
+                "response-form-errors",
+                _submit_empty(page, f"/audits/{awaiting.pk}/responses/{body.pk}/"),
+            ),
+            ("response-page", _visit(page, f"/responses/{answered.pk}/")),
+            ("measure-add", _submit_empty(page, f"/responses/{answered.pk}/measures/add/")),
+            ("measure-edit", _visit(page, f"/measures/{measure.pk}/edit/")),
+            ("measure-done", _visit(page, f"/measures/{measure.pk}/done/")),
+            ("measure-revise-errors", _submit_empty(page, f"/measures/{measure.pk}/revise/")),
+            ("audit-page", _visit(page, f"/audits/{awaiting.pk}/")),
+            ("measure-list", _visit(page, "/measures/")),
+            ("forbidden", _visit(page, f"/audits/{awaiting.pk}/edit/")),
+            ("account", _visit(page, "/account/")),
+            ("account-saved", _press(page, "/account/", "main form[action='/account/'] button")),
+        ],
+    )
+
+
+def test_every_reader_page_and_english(page: Page, demo):
+    audit = Audit.objects.get(region__code="norrbotten", year=2021)
+    response = Response.objects.get(audit=audit)
+    recommendation = audit.recommendations.order_by("number").first()
+    log_in(page, "lasare.norrbotten")
+    _collect(
+        page,
+        [
+            ("start", _visit(page, "/")),
+            ("audit-list", _visit(page, "/audits/")),
+            ("audit-page", _visit(page, f"/audits/{audit.pk}/")),
+            ("response-page", _visit(page, f"/responses/{response.pk}/")),
+            ("recommendation-page", _visit(page, f"/recommendations/{recommendation.pk}/")),
+            ("account", _visit(page, "/account/")),
+        ],
+    )
+    page.goto(f"/audits/{audit.pk}/")
+    page.locator("button[name=language][value=en]").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("#summary-heading")).to_have_text("Assessments by audit question")
+    check_page(page, "english-audit-page")
+
+
+def test_login_and_no_role_pages(page: Page, demo):
+    page.goto("/login/")
+    check_page(page, "login")
+    page.locator("#id_username").fill("revisor.norrbotten")
+    page.locator("#id_password").fill("fel")
+    page.locator("main button[type=submit]").click()
+    expect(page.locator(".errors")).to_be_visible()
+    check_page(page, "login-error")
+    from regions.models import User
+
+    User.objects.create_user("utan.roll", password="granskning-demo")
+    log_in(page, "utan.roll")
+    check_page(page, "start-without-role")
+
+
+def test_conflict_screen(page: Page, demo):
+    draft = Audit.objects.get(region__code="norrbotten", status=Audit.Status.ONGOING)
+    question = AuditQuestion.objects.get(audit=draft)
+    log_in(page, "revisor.norrbotten")
+    page.goto(f"/questions/{question.pk}/edit/")
+    page.locator("#id_text").fill("Min version av frågan?")
+    # Someone else saves first.
+    question.text = "Deras version av frågan?"
+    question.save()
+    page.locator("main form button[type=submit]").click()
+    conflict = page.locator(".conflict")
+    expect(conflict).to_contain_text("Deras version av frågan?")
+    expect(conflict).to_contain_text("Min version av frågan?")
+    expect(page.locator("#id_text")).to_have_value("Min version av frågan?")
+    check_page(page, "conflict")
+    question.refresh_from_db()
+    assert question.text == "Deras version av frågan?"

@@ -1,0 +1,69 @@
+"""Template tags shared by every page: `{% load tracker %}`."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import template
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from audits.models import Audit, RatingLevel
+
+register = template.Library()
+
+
+@register.simple_tag
+def rating(level: RatingLevel | str | None) -> SafeString:
+    """A level's word with its colour beside it: colour alone never carries the meaning.
+
+    The swatch is an SVG fill attribute, not an inline style, so a strict CSP allows it.
+    """
+    if not isinstance(level, RatingLevel):  # unrated: the template passes "" or None
+        return format_html('<span class="rating muted">{}</span>', _("Not rated"))
+    return format_html(
+        '<span class="rating"><svg width="14" height="14" aria-hidden="true" focusable="false">'
+        '<rect x=".5" y=".5" width="13" height="13" fill="{}" stroke="#1b1f24"/></svg>{}</span>',
+        level.colour,
+        level.label,
+    )
+
+
+@register.simple_tag
+def audit_status(audit: Audit) -> SafeString:
+    css = "status status--draft" if audit.is_draft else "status"
+    return format_html('<span class="{}">{}</span>', css, audit.get_status_display())
+
+
+def days_left(deadline: datetime.date, today: datetime.date | None = None) -> int:
+    return (deadline - (today or timezone.localdate())).days
+
+
+@register.simple_tag
+def deadline(value: datetime.date | None, done: bool = False) -> SafeString:
+    """The date, and unless done, how many days are left or how late it is."""
+    if value is None:
+        return mark_safe("–")
+    iso = date_format(value, "Y-m-d")
+    stamp = format_html('<time datetime="{}">{}</time>', iso, iso)
+    if done:
+        return stamp
+    days = days_left(value)
+    if days < 0:
+        text = ngettext("overdue by %(days)d day", "overdue by %(days)d days", -days) % {
+            "days": -days
+        }
+        return format_html('{} <span class="overdue">({})</span>', stamp, text)
+    if days == 0:
+        return format_html('{} <span class="due-soon">({})</span>', stamp, _("due today"))
+    text = ngettext("%(days)d day left", "%(days)d days left", days) % {"days": days}
+    return format_html("{} <span>({})</span>", stamp, text)
+
+
+@register.filter
+def get_item(mapping: dict, key: object) -> object:
+    return mapping.get(key)
