@@ -7,12 +7,33 @@ NODE_STAMP := node_modules/.installed-stamp
 # The demo and the tests run the development configuration; production sets its own env.
 export DJANGO_DEBUG ?= 1
 
-.PHONY: demo test setup install messages migrate lint format serve clean
+.PHONY: demo test setup install messages migrate lint format serve clean pdf-preview
 
 demo: setup
 	$(BIN)/python manage.py load_demo
 	@echo "Serving on http://127.0.0.1:8000 (Ctrl-C stops)"
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# The demo audit report as PNG pages, to look at the PDF layout without a PDF viewer.
+# load_demo is idempotent, so running it every time only makes sure the audit is there.
+PREVIEW := var/preview
+DEMO_AUDIT_ID = $(BIN)/python manage.py shell -v 0 -c "from audits.models import Audit; \
+	print(Audit.objects.get(region__code='norrbotten', reference_number='Nr 11/2021').pk)"
+pdf-preview: setup
+	$(BIN)/python manage.py load_demo
+	rm -f $(PREVIEW)/report-*.png
+	$(BIN)/python manage.py export_pdf --audit "$$($(DEMO_AUDIT_ID))" --kind report \
+		--out $(PREVIEW)/report.pdf
+	pdftoppm -png -r 80 $(PREVIEW)/report.pdf $(PREVIEW)/report
+# The summary table "Bedömningar utifrån revisionsfrågor" closes the report; check that
+# before the last page becomes the screenshot in the docs.
+	@last=$$(ls $(PREVIEW)/report-*.png | sort | tail -n 1); \
+	pages=$$(ls $(PREVIEW)/report-*.png | wc -l); \
+	pdftotext -f $$pages -l $$pages $(PREVIEW)/report.pdf - \
+		| grep -q "Bedömningar utifrån revisionsfrågor" \
+		|| { echo "The last page is not the summary table; docs not updated."; exit 1; }; \
+	cp $$last docs/screenshots/pdf-report-summary-table.png
+	@echo "Pages as PNG: $(PREVIEW)/report-*.png (summary table copied to docs/screenshots/)"
 
 test: install messages
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

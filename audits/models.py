@@ -588,3 +588,7 @@ class Assessment(Versioned):
                     % {"scale": self.question.audit.rating_scale}
                 }
             )
+
+
+# Export jobs live with the export code; importing them here registers the model.
+from .exports.models import Export  # noqa: E402, F401

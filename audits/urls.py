@@ -1,12 +1,16 @@
 from django.urls import path
 
-from .views import audit, findings, lists
+from .views import audit, exports, findings, lists
 
 urlpatterns = [
     path("audits/", lists.audit_list, name="audit-list"),
     path("audits/new/", audit.audit_create, name="audit-create"),
     path("audits/new/coordinated/", audit.audit_create_from_set, name="audit-create-from-set"),
     path("audits/<int:pk>/", audit.audit_detail, name="audit-detail"),
+    path("audits/<int:pk>/pdf/<slug:kind>/", exports.audit_pdf, name="audit-pdf"),
+    path("reports/follow-up/", exports.followup_report, name="followup-report"),
+    path("exports/<uuid:pk>/", exports.export_status, name="export-status"),
+    path("exports/<uuid:pk>/download/", exports.export_download, name="export-download"),
     path("audits/<int:pk>/edit/", audit.audit_edit, name="audit-edit"),
     path("audits/<int:pk>/status/", audit.audit_move_view, name="audit-move"),
     path("audits/<int:pk>/issue/", audit.audit_issue_view, name="audit-issue"),

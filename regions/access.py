@@ -99,6 +99,21 @@ class Scope:
             return QuestionSet.objects.none()
         return QuestionSet.objects.all()
 
+    def comparison_audits(self, question_set: QuestionSet) -> QuerySet[Audit]:
+        """The audits of a coordinated question set that a comparison may show.
+
+        Comparing the regions is what a coordinated audit is for: whoever may see one
+        of its audits sees how every region's issued report rated the shared
+        questions. Drafts stay with their own region's audit side.
+        """
+        mine = self.audits().filter(question_set=question_set)
+        if not mine.exists():
+            return Audit.objects.none()
+        issued = ~Q(status__in=Audit.DRAFT_STATUSES)
+        return Audit.objects.filter(question_set=question_set).filter(
+            issued | Q(pk__in=mine.values("pk"))
+        )
+
     # What may be done ---------------------------------------------------------------
 
     def can_create_audits(self) -> bool:
@@ -146,6 +161,12 @@ class Scope:
 
 
 _EMPTY = Scope()
+
+
+def operator_scope() -> Scope:
+    """Everything, as the audit side sees it: for commands the operator runs on the
+    server (exports, imports), never for a request."""
+    return Scope(audit_regions=frozenset(Region.objects.values_list("pk", flat=True)))
 
 
 def scope_for(user: User | AnonymousUser) -> Scope:

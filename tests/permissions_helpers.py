@@ -30,8 +30,11 @@ from django.db import connection, models, transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils.html import escape
+from pypdf.errors import PdfReadError
 
 from audits.demo import load_demo
+from audits.exports.models import Export
+from audits.exports.rendering import html_to_pdf
 from audits.models import (
     Assessment,
     Audit,
@@ -45,6 +48,8 @@ from audits.models import (
 )
 from recommendations.models import Answer, FollowUp, Measure, Recommendation, Response
 from regions.models import Body, Membership, Region, User
+
+from .exports.pdf import read_pdf
 
 TODAY = datetime.date(2026, 11, 22)
 REGIONS = ("norrbotten", "vasterbotten", "vastmanland")
@@ -351,6 +356,21 @@ def _build_region(code: str, scale: RatingScale) -> RegionWorld:
     rw.put("calendar", "active", secretary.calendar_token, awaiting_title)
     rw.put("calendar", "revoked", f"kalender-{code}-gammal-0123456789abcdefghijkl", awaiting_title)
     rw.put("calendar", "inactive", f"kalender-{code}-inaktiv-0123456789abcdefghijk")
+
+    # export: a finished background PDF of the region's auditor; only they may fetch it.
+    marker = f"Behörighetsexport {code}"
+    export = Export.objects.create(
+        user=User.objects.get(username=f"revisor.{code}"),
+        kind="followup",
+        params={"kind": "followup", "region": code},
+        language="sv",
+        status=Export.Status.DONE,
+        progress=100,
+        title=marker,
+        filename=f"export-{code}.pdf",
+        data=html_to_pdf(f'<!DOCTYPE html><html lang="sv"><title>{marker}</title><p>{marker}</p>'),
+    )
+    rw.put("export", "done", export.pk, marker)
     return rw
 
 
@@ -506,6 +526,8 @@ def ask(
             body = b"".join(response.streaming_content)
         else:
             body = response.content
+        if response.get("Content-Type") == "application/pdf" and body.startswith(b"%PDF"):
+            body = _pdf_text(body)
         changes = differences(baseline, snapshot()) if baseline is not None else []
         transaction.set_rollback(True)
     error = ""
@@ -519,6 +541,15 @@ def ask(
         error=error,
         changes=changes,
     )
+
+
+def _pdf_text(data: bytes) -> bytes:
+    """A PDF is judged by its text, as its reader sees it. The uploaded test documents
+    are stand-ins with a PDF header only; they are judged by their bytes."""
+    try:
+        return read_pdf(data).text.encode()
+    except PdfReadError:
+        return data
 
 
 def shows(body: str, text: str) -> bool:

@@ -115,6 +115,8 @@ KINDS = {
     # active: S's secretary's feed; revoked: their earlier address; inactive: the feed
     # of a deactivated user
     "calendar": ("active", "revoked", "inactive"),
+    # done: a finished background PDF, requested by the region's auditor
+    "export": ("done",),
 }
 
 # In another region nothing is visible whatever its status or body, so another region
@@ -130,6 +132,7 @@ OTHER_KINDS = {
     "response-pair": ("draft", "issued", "issued_tbody", "awaiting"),
     "response": ("issued", "issued_tbody"),
     "measure": ("issued", "issued_tbody"),
+    "export": ("done",),
 }
 
 Row = dict[str, str]
@@ -156,6 +159,10 @@ EVERYONE_302 = row(auditor="302", office="302", secretary="302", reader="302", n
 # A public address answers the same whoever asks, logged in or not, from any region.
 #                     active    revoked   inactive
 CALENDAR_FEED = {"anyone": "200 404 404"}
+
+# A background export is its requester's alone: the auditor asks for their own; the
+# others ask for that of their region's auditor.
+OWNER_ONLY = row(auditor="200", office="404", secretary="404", reader="404", nomember="404")
 
 #                 draft     factcheck issued    issued_t  closed
 AUDIT_VIEW = row(
@@ -483,6 +490,14 @@ MATRIX: dict[str, Rule] = {
     "audit-create-from-set": Rule("none", get=AUDIT_SIDE_ONLY, post=AUDIT_SIDE_ONLY),
     # The audit page and its details
     "audit-detail": Rule("audit", get=AUDIT_VIEW, post=None, shows_marker=True),
+    # PDFs: the report stands for all four kinds (one view, one lookup through the scope);
+    # its text is read back, so the marker and leak checks see what a reader would.
+    "audit-pdf": Rule(
+        "audit", get=AUDIT_VIEW, post=None, extra_args=("report",), shows_marker=True
+    ),
+    "followup-report": Rule("none", get=EVERYONE_200, post=None),
+    "export-status": Rule("export", get=OWNER_ONLY, post=None, shows_marker=True),
+    "export-download": Rule("export", get=OWNER_ONLY, post=None, shows_marker=True),
     "audit-section": Rule("audit", get=AUDIT_VIEW, post=None, extra_args=("questions",), htmx=True),
     "audit-edit": Rule("audit", get=AUDIT_EDIT, post=AUDIT_EDIT),
     "overall-edit": Rule("audit", get=AUDIT_EDIT, post=AUDIT_EDIT),

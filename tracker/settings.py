@@ -222,6 +222,9 @@ TRACKER = {
     "REMINDER_BATCH": env_int("REMINDER_BATCH", 200),
     # Reminders found before this hour (local time) wait for it: no mail at midnight.
     "REMINDER_SEND_HOUR": env_int("REMINDER_SEND_HOUR", 7),
+    # A follow-up report over more recommendations than this renders in a Celery task
+    # while the page shows its progress; smaller documents render at once.
+    "PDF_INLINE_MAX_RECOMMENDATIONS": env_int("PDF_INLINE_MAX_RECOMMENDATIONS", 200),
 }
 
 LOGGING = {
@@ -229,4 +232,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # WeasyPrint logs each layout step at INFO; only its warnings are worth reading.
+    "loggers": {"weasyprint": {"level": "WARNING"}},
 }

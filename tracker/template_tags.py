@@ -67,3 +67,26 @@ def deadline(value: datetime.date | None, done: bool = False) -> SafeString:
 @register.filter
 def get_item(mapping: dict, key: object) -> object:
     return mapping.get(key)
+
+
+@register.filter
+def css_string(value: object) -> SafeString:
+    """`value` as a quoted CSS string, for `content:` in a document's page rules.
+
+    Quotes, backslashes and line breaks become CSS escapes, and "<" too, so the text
+    cannot end the string, the rule or the <style> element it sits in.
+    """
+    escaped = "".join(f"\\{ord(char):x} " if char in '"\\<>\n\r\f' else char for char in str(value))
+    return mark_safe(f'"{escaped}"')  # noqa: S308 - every special character is escaped
+
+
+@register.simple_tag
+def pdf_rating(level: RatingLevel | None) -> SafeString:
+    """A rating in a PDF: the swatch in the level's colour, then the word."""
+    if not isinstance(level, RatingLevel):
+        return format_html('<span class="rating muted">{}</span>', _("Not rated"))
+    return format_html(
+        '<span class="rating"><span class="swatch" style="background-color: {}"></span>{}</span>',
+        level.colour,
+        level.label,
+    )

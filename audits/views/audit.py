@@ -28,11 +28,11 @@ from ..forms import (
 )
 from ..models import Audit
 from ..services import audit_create_from_question_set, audit_criteria_set, audit_issue, audit_move
+from ..tree import question_tree
 from .common import (
     audit_url,
     get_audit,
     get_editable_audit,
-    question_tree,
     recommendations_of,
     responses_of,
 )
@@ -65,15 +65,23 @@ def page_context(request: HttpRequest, audit: Audit) -> dict[str, object]:
     can_edit = scope.can_edit_audit(audit)
     can_manage = scope.can_manage_audit(audit)
     tree = question_tree(audit)
+    recommendations = recommendations_of(audit)
+    bodies = list(audit.audited_bodies.order_by("name"))
+    # A cover letter goes to each body the report is sent to or that a recommendation
+    # is addressed to (a draft may not have its bodies chosen yet).
+    letter_bodies = {body.pk: body for body in bodies} | {
+        r.body_id: r.body for r in recommendations
+    }
     return {
         "audit": audit,
         "questions": tree,
         "summary_rows": tree,
-        "recommendations": recommendations_of(audit),
+        "recommendations": recommendations,
         "responses": [] if audit.is_draft else responses_of(audit, scope),
         "team": list(audit.team.all()),
         "criteria": list(audit.criteria.all()),
-        "bodies": list(audit.audited_bodies.order_by("name")),
+        "bodies": bodies,
+        "letter_bodies": sorted(letter_bodies.values(), key=lambda body: body.name),
         "can_edit": can_edit,
         "can_manage": can_manage,
         "moves": _moves(audit) if can_manage else [],

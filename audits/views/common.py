@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -12,7 +10,7 @@ from django.urls import reverse
 from recommendations.models import Recommendation, Response
 from regions.access import Scope, scope_for
 
-from ..models import Assessment, Audit, AuditQuestion, Observation
+from ..models import Audit, AuditQuestion, Observation
 
 
 def get_audit(request: HttpRequest, pk: int) -> tuple[Audit, Scope]:
@@ -60,54 +58,6 @@ def get_editable_observation(request: HttpRequest, pk: int) -> Observation:
 def audit_url(audit: Audit, anchor: str = "") -> str:
     url = reverse("audit-detail", args=[audit.pk])
     return f"{url}#{anchor}" if anchor else url
-
-
-@dataclass
-class QuestionNode:
-    """A question as the page shows it: its findings, rating and sub-questions."""
-
-    question: AuditQuestion
-    observations: list[Observation]
-    assessment: Assessment | None
-    subs: list[QuestionNode] = field(default_factory=list)
-    first: bool = False
-    last: bool = False
-
-
-def question_tree(audit: Audit) -> list[QuestionNode]:
-    """Main questions in order, each with its sub-questions: three queries in all."""
-    questions = list(
-        AuditQuestion.objects.filter(audit=audit)
-        .select_related("parent", "assessment__level", "shared_question")
-        .prefetch_related("observations")
-        .order_by("position", "pk")
-    )
-    nodes = {
-        q.pk: QuestionNode(q, list(q.observations.all()), getattr(q, "assessment", None))
-        for q in questions
-    }
-    roots = []
-    for q in questions:
-        if q.parent_id is None:
-            roots.append(nodes[q.pk])
-        else:
-            nodes[q.parent_id].subs.append(nodes[q.pk])
-    for siblings in [roots, *(node.subs for node in nodes.values())]:
-        if siblings:
-            siblings[0].first = True
-            siblings[-1].last = True
-    return roots
-
-
-def question_node(question: AuditQuestion) -> QuestionNode:
-    """One question's block, with its sub-questions (for inline updates)."""
-    for node in question_tree(question.audit):
-        if node.question.pk == question.pk:
-            return node
-        for sub in node.subs:
-            if sub.question.pk == question.pk:
-                return sub
-    raise AuditQuestion.DoesNotExist
 
 
 def recommendations_of(audit: Audit) -> list[Recommendation]:

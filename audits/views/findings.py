@@ -31,13 +31,13 @@ from ..services import (
     question_delete,
     question_move,
 )
+from ..tree import question_node
 from .audit import page_context
 from .common import (
     audit_url,
     get_editable_audit,
     get_editable_observation,
     get_editable_question,
-    question_node,
 )
 
 

@@ -99,7 +99,9 @@ def page(browser: Browser, live_server, request) -> Iterator[Page]:
 
     def _only_our_server(route) -> None:
         url = route.request.url
-        if url.startswith(live_server.url) or url.startswith("data:"):
+        # chrome:// and chrome-extension:// are the browser's own PDF viewer, loaded
+        # from inside Chromium when a PDF opens: no network is involved.
+        if url.startswith((live_server.url, "data:", "chrome://", "chrome-extension://")):
             route.continue_()
         else:
             outside.append(url)

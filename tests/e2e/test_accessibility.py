@@ -7,8 +7,10 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import Page, expect
 
+from audits.exports.models import Export
 from audits.models import Audit, AuditQuestion, Observation
 from recommendations.models import Measure, Recommendation, Response
+from regions.models import User
 
 from .conftest import check_page, log_in
 
@@ -96,6 +98,14 @@ def test_every_auditor_page(page: Page, demo):
         rating_scale=draft.rating_scale,
     )
     issued_rec = issued.recommendations.order_by("number").first()
+    rendering = Export.objects.create(
+        user=User.objects.get(username="revisor.norrbotten"),
+        kind="followup",
+        language="sv",
+        status=Export.Status.RUNNING,
+        progress=40,
+        stage="layout",
+    )
     d = f"/audits/{draft.pk}/"
     log_in(page, "revisor.norrbotten")
     _collect(
@@ -159,6 +169,9 @@ def test_every_auditor_page(page: Page, demo):
             ("recommendation-page", _visit(page, f"/recommendations/{issued_rec.pk}/")),
             ("follow-up-page", _visit(page, f"/recommendations/{issued_rec.pk}/follow-up/")),
             ("not-found", _visit(page, "/audits/999999/")),
+            ("followup-report", _visit(page, "/reports/follow-up/")),
+            ("followup-report-errors", _visit(page, "/reports/follow-up/?region=x&year=abc")),
+            ("export-rendering", _visit(page, f"/exports/{rendering.pk}/")),
             ("account", _visit(page, "/account/")),
             ("account-feed-on", _press(page, "/account/", "button[value=new]")),
             ("account-feed-renewed", _press(page, "/account/", "button[value=new]")),

@@ -13,6 +13,7 @@ from audits.models import Audit
 from regions.models import Body, Membership, Region, User
 
 from ..conftest import sv
+from ..exports.pdf import ReadPdf, flat, in_order, read_pdf
 from .conftest import check_page, log_in, tab_to
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -55,6 +56,23 @@ def _opened(form: Locator) -> None:
 # A glob like **/audits/*/ also matches /audits/new/, the page the form is posted from,
 # and would return before the redirect has happened.
 AUDIT_PAGE = re.compile(r"//[^/]+/audits/\d+/(#[\w-]+)?$")
+
+
+def _open_pdf(page: Page, link: str) -> ReadPdf:
+    """Follow a PDF link by keyboard; the browser's viewer opens it and we read back the
+    file it received. Then back to the page the link was on."""
+    tab_to(page, page.locator(link))
+    with page.expect_response(lambda response: "/pdf/" in response.url) as opened:
+        page.keyboard.press("Enter")
+    response = opened.value
+    assert response.status == 200
+    assert response.headers["content-type"] == "application/pdf"
+    # The viewer stands in for the document in the page; the file itself is fetched
+    # again with the same session to be read.
+    pdf = read_pdf(page.context.request.get(response.url).body())
+    page.go_back()
+    expect(page.locator(link)).to_be_visible()
+    return pdf
 
 
 def _new_audit(page: Page) -> None:
@@ -238,6 +256,25 @@ def test_auditor_enters_the_norrbotten_audit_and_issues_it(page: Page, norrbotte
         questions_ for _, _, questions_ in SPEC["recommendations"]
     ]
     assert list(audit.audited_bodies.values_list("name", flat=True)) == ["Regionstyrelsen"]
+
+    # The issued report and its cover letter, downloaded by keyboard and read back.
+    report = _open_pdf(page, f"a[href='/audits/{audit.pk}/pdf/report/']")
+    assert report.pdfa == ("3", "A")
+    table = report.pages[-1]
+    rows = [
+        words
+        for number, (question, (label, _)) in enumerate(
+            zip(content.QUESTIONS, content.RATINGS["norrbotten"], strict=True), start=1
+        )
+        for words in (f"{number}. {flat(question)}", label)
+    ]
+    assert in_order(table, rows), table
+    for number, text, _ in SPEC["recommendations"]:
+        assert f"Rekommendation {number}. {flat(text)}" in report.text
+    board = audit.audited_bodies.get()
+    letter = _open_pdf(page, f"a[href='/audits/{audit.pk}/pdf/cover-letter/?body={board.pk}']")
+    assert f"senast {deadline.isoformat()}" in letter.text
+    assert "För revisorerna i Region Norrbotten Anna Lind Ordförande" in letter.text
 
     # The secretary of the board now sees the four recommendations in the inbox.
     page.context.clear_cookies()

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -17,15 +16,15 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
-from django.db import connection
 from django.utils import timezone
 
 from audits.models import Audit
 from recommendations.models import Recommendation, Reminder
 from regions.models import Body, Membership
 
+from ..services import Redis, database_url, wait_until
 from .conftest import person
-from .smtp import SmtpServer, free_port
+from .smtp import SmtpServer
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -33,71 +32,6 @@ N = 24
 CLAIM_TIMEOUT = 4
 BIN = Path(sys.executable).parent
 ROOT = Path(django_settings.BASE_DIR)
-
-
-def _database_url() -> str:
-    db = connection.settings_dict
-    if connection.vendor == "postgresql":
-        user = db["USER"] or "postgres"
-        return f"postgres://{user}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    name = str(db["NAME"])
-    if "memory" in name:
-        pytest.skip("worker processes need a database file; the SQLite test database is in memory")
-    return f"sqlite:///{name}"
-
-
-def wait_until(condition: Callable[[], bool], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"Timed out after {timeout} s waiting for {what}")
-
-
-class Redis:
-    """A redis-server of the test's own, so it can be restarted without touching others."""
-
-    def __init__(self, folder: Path) -> None:
-        self.port = free_port()
-        self.folder = folder
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        server = shutil.which("redis-server")
-        if server is None:
-            pytest.fail("redis-server is missing: install Debian's redis-server")
-        self.process = subprocess.Popen(  # noqa: S603 - fixed arguments
-            [
-                server,
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                str(self.folder),
-            ],
-            stdout=subprocess.DEVNULL,
-        )
-        wait_until(self._answers, 10, "Redis to start")
-
-    def _answers(self) -> bool:
-        import redis
-
-        try:
-            return bool(redis.Redis(port=self.port, socket_timeout=0.5).ping())
-        except redis.exceptions.ConnectionError:
-            return False
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.kill()
-            self.process.wait()
-            self.process = None
 
 
 class Services:
@@ -108,7 +42,7 @@ class Services:
         self.env = {
             **os.environ,
             "DJANGO_DEBUG": "1",
-            "DATABASE_URL": _database_url(),
+            "DATABASE_URL": database_url(),
             "DATABASE_CONN_MAX_AGE": "0",
             "CELERY_BROKER_URL": f"redis://127.0.0.1:{redis.port}/0",
             "CELERY_TASK_ALWAYS_EAGER": "0",

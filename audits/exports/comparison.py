@@ -1,0 +1,99 @@
+"""The comparison memo of a coordinated audit: shared questions x regions."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+
+from audits.models import Assessment, Audit, QuestionSet, SharedQuestion
+from recommendations.models import Recommendation, Response
+from regions.access import Scope
+
+from .documents import Document, DocumentRequest, NotFound, safe_filename
+
+
+@dataclass
+class Column:
+    audit: Audit
+    recommendations: int
+    awaiting: int
+    bodies: int
+    responses: int
+
+
+@dataclass
+class Line:
+    question: SharedQuestion
+    # One per column, in column order; None where the region has not rated it.
+    assessments: list[Assessment | None]
+
+
+def question_set_for(request: DocumentRequest, scope: Scope) -> QuestionSet:
+    set_id = request.question_set
+    if set_id is None and request.audit is not None:
+        set_id = scope.audits().filter(pk=request.audit).values_list("question_set", flat=True)
+        set_id = next(iter(set_id), None)
+    question_set = QuestionSet.objects.filter(pk=set_id).first() if set_id else None
+    if question_set is None or not scope.comparison_audits(question_set).exists():
+        raise NotFound("No coordinated audit that this user may see.")
+    return question_set
+
+
+def build(request: DocumentRequest, scope: Scope, *, today: datetime.date) -> Document:
+    question_set = question_set_for(request, scope)
+    audits = list(
+        scope.comparison_audits(question_set)
+        .select_related("region", "rating_scale")
+        .annotate(
+            recommendation_count=Count("recommendations", distinct=True),
+            awaiting_count=Count(
+                "recommendations",
+                filter=Q(recommendations__status=Recommendation.Status.OPEN),
+                distinct=True,
+            ),
+            body_count=Count("audited_bodies", distinct=True),
+        )
+        .order_by("region__name")
+    )
+    responded = dict(
+        Response.objects.filter(audit__in=audits)
+        .values("audit_id")
+        .annotate(n=Count("pk"))
+        .values_list("audit_id", "n")
+    )
+    columns = [
+        Column(
+            audit,
+            audit.recommendation_count,
+            audit.awaiting_count,
+            audit.body_count,
+            responded.get(audit.pk, 0),
+        )
+        for audit in audits
+    ]
+    by_cell = {
+        (a.question.shared_question_id, a.question.audit_id): a
+        for a in Assessment.objects.filter(
+            question__audit__in=audits, question__shared_question__isnull=False
+        ).select_related("level", "question")
+    }
+    lines = [
+        Line(question, [by_cell.get((question.pk, audit.pk)) for audit in audits])
+        for question in question_set.questions.select_related("parent")
+    ]
+    return Document(
+        template="pdf/comparison.html",
+        title=f"{_('Comparison memo')}: {question_set.title} ({question_set.year})",
+        filename=safe_filename(_("comparison"), question_set.title, question_set.year),
+        running_header=f"{question_set.title} ({question_set.year})",
+        context={
+            "question_set": question_set,
+            "columns": columns,
+            "lines": lines,
+            "today": today,
+            "scales": sorted({audit.rating_scale for audit in audits}, key=lambda s: s.name),
+        },
+    )

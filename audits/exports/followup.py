@@ -1,0 +1,160 @@
+"""The follow-up report for a region: where every issued recommendation stands."""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+
+from audits.models import Audit
+from recommendations.models import FollowUp, Recommendation
+from regions.access import Scope
+from regions.models import Body, Region
+from tracker.charts import Bar, bar_chart, data_uri
+
+from .documents import Document, DocumentRequest, NotFound, safe_filename
+
+
+@dataclass
+class Row:
+    recommendation: Recommendation
+    latest: FollowUp | None
+
+
+@dataclass
+class YearRate:
+    year: int
+    total: int
+    implemented: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.implemented / self.total) if self.total else 0
+
+
+@dataclass
+class Chart:
+    title: str
+    src: str
+
+
+def region_for(request: DocumentRequest, scope: Scope) -> Region:
+    region = scope.regions().filter(code=request.region).first() if request.region else None
+    if region is None:
+        raise NotFound(f"No region {request.region!r} that this user may see.")
+    return region
+
+
+def recommendations_for(request: DocumentRequest, scope: Scope) -> QuerySet[Recommendation]:
+    """The report's recommendations: issued ones of the region, filtered as asked."""
+    region = region_for(request, scope)
+    recommendations = (
+        scope.recommendations()
+        .filter(audit__region=region)
+        .exclude(audit__status__in=Audit.DRAFT_STATUSES)
+    )
+    if request.year is not None:
+        recommendations = recommendations.filter(audit__year=request.year)
+    if request.body is not None:
+        recommendations = recommendations.filter(body_id=request.body)
+    if request.status:
+        recommendations = recommendations.filter(status=request.status)
+    return recommendations
+
+
+def build(request: DocumentRequest, scope: Scope, *, today: datetime.date) -> Document:
+    region = region_for(request, scope)
+    recommendations = list(
+        recommendations_for(request, scope)
+        .select_related("audit", "body")
+        .order_by("-audit__issued_date", "audit__title", "audit_id", "number")
+    )
+    ids = [r.pk for r in recommendations]
+    latest: dict[int, FollowUp] = {}
+    # Ordered oldest first, so the last one written for each recommendation wins.
+    for follow_up in FollowUp.objects.filter(recommendation_id__in=ids).order_by(
+        "date", "recorded_at", "pk"
+    ):
+        latest[follow_up.recommendation_id] = follow_up
+    measures = list(
+        scope.measures()
+        .filter(recommendations__in=ids)
+        .distinct()
+        .select_related("response__body", "response__audit")
+        .order_by("due_date", "pk")
+    )
+    overdue = [m for m in measures if m.is_overdue(today)]
+    revised = [m for m in measures if m.revised_due_date is not None]
+    rates = implementation_by_year(recommendations)
+    by_status = Counter(r.status for r in recommendations)
+    body = Body.objects.filter(pk=request.body).first() if request.body else None
+    filters = [
+        (_("Year"), request.year),
+        (_("Body"), body),
+        (
+            _("Status"),
+            capfirst(Recommendation.Status(request.status).label) if request.status else None,
+        ),
+    ]
+    total = sum(rate.total for rate in rates)
+    implemented = sum(rate.implemented for rate in rates)
+    return Document(
+        template="pdf/followup.html",
+        title=f"{_('Follow-up report')}: {region.name}",
+        filename=safe_filename(_("follow-up"), region.code, request.year, today.isoformat()),
+        running_header=f"{_('Follow-up report')} {region.name} {today.isoformat()}",
+        context={
+            "region": region,
+            "today": today,
+            "filters": [(label, value) for label, value in filters if value],
+            "rows": [Row(r, latest.get(r.pk)) for r in recommendations],
+            "overdue": [(m, (today - m.due_date).days) for m in overdue],
+            "revised": revised,
+            "rates": rates,
+            "rate_total": YearRate(0, total, implemented),
+            "status_counts": [
+                (str(label).capitalize(), by_status[value])
+                for value, label in Recommendation.Status.choices
+                if by_status[value]
+            ],
+            "charts": _charts(by_status, rates),
+        },
+    )
+
+
+def implementation_by_year(recommendations: list[Recommendation]) -> list[YearRate]:
+    """Per year of issue: how many were implemented (withdrawn ones do not count)."""
+    totals: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for recommendation in recommendations:
+        if recommendation.status == Recommendation.Status.WITHDRAWN:
+            continue
+        issued = recommendation.audit.issued_date
+        year = issued.year if issued else recommendation.audit.year
+        totals[year][0] += 1
+        if recommendation.status == Recommendation.Status.IMPLEMENTED:
+            totals[year][1] += 1
+    return [YearRate(year, total, done) for year, (total, done) in sorted(totals.items())]
+
+
+def _charts(by_status: Counter[str], rates: list[YearRate]) -> list[Chart]:
+    charts = []
+    status_bars = [
+        Bar(str(label).capitalize(), by_status[value], str(by_status[value]))
+        for value, label in Recommendation.Status.choices
+        if by_status[value]
+    ]
+    if status_bars:
+        title = _("Recommendations by status")
+        charts.append(Chart(title, data_uri(bar_chart(status_bars, title=title))))
+    if rates:
+        title = _("Implementation rate by year of issue")
+        bars = [
+            Bar(str(rate.year), rate.percent, f"{rate.percent} % ({rate.implemented}/{rate.total})")
+            for rate in rates
+        ]
+        charts.append(Chart(title, data_uri(bar_chart(bars, title=title, maximum=100))))
+    return charts
