@@ -127,6 +127,11 @@ def test_the_follow_up_form_offers_the_users_regions_and_checks_its_input(demo, 
     )
     bad_year = browser.get(url, {"region": "norrbotten", "year": "tjugo"})
     assert field_error(bad_year, "id_year") == sv("Enter a whole number.")
+    # Beyond any database integer: a clear error, not a crash.
+    huge = browser.get(url, {"region": "norrbotten", "body": "99999999999999999999"})
+    assert field_error(huge, "id_body") == sv(
+        "Select a valid choice. That choice is not one of the available choices."
+    )
     body = Body.objects.get(region__code="vasterbotten", name="Hälso- och sjukvårdsnämnden")
     grant(User.objects.get(username="revisor.norrbotten"), body.region, Membership.Role.READER)
     wrong_body = _as("revisor.norrbotten").get(url, {"region": "norrbotten", "body": body.pk})
