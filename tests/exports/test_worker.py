@@ -20,6 +20,7 @@ from audits.exports.models import Export
 from regions.models import User
 from tracker.celery import app as celery_app
 
+from ..conftest import ensure_rating_scales
 from ..services import Redis, database_url, wait_until
 from ..web import signed_in, text
 from .pdf import read_pdf
@@ -75,6 +76,8 @@ def start_worker(broker: str, log: Path) -> subprocess.Popen:
 
 
 def test_a_worker_renders_a_large_follow_up_report(broker, settings, tmp_path):
+    # Transactional tests empty the database, rating scales from migrations included.
+    ensure_rating_scales()
     load_demo(today=timezone.localdate())
     settings.TRACKER = {**settings.TRACKER, "PDF_INLINE_MAX_RECOMMENDATIONS": 2}
     browser = signed_in(User.objects.get(username="revisor.norrbotten"))
