@@ -16,12 +16,10 @@ from django.utils import timezone, translation
 
 from regions.access import Scope
 
-from .documents import KIND_LABELS, DocumentRequest, Kind, NotFound, build
-from .rendering import PDF_VARIANT, Progress, html_to_pdf
+from .documents import DocumentRequest, Kind, NotFound, build
+from .rendering import Progress, html_to_pdf
 
 __all__ = [
-    "KIND_LABELS",
-    "PDF_VARIANT",
     "DocumentRequest",
     "Kind",
     "NotFound",

@@ -12,7 +12,7 @@ from audits.models import Assessment, Audit, QuestionSet, SharedQuestion
 from recommendations.models import Recommendation, Response
 from regions.access import Scope
 
-from .documents import Document, DocumentRequest, NotFound, safe_filename
+from .documents import KIND_LABELS, Document, DocumentRequest, Kind, NotFound, safe_filename
 
 
 @dataclass
@@ -34,8 +34,8 @@ class Line:
 def question_set_for(request: DocumentRequest, scope: Scope) -> QuestionSet:
     set_id = request.question_set
     if set_id is None and request.audit is not None:
-        set_id = scope.audits().filter(pk=request.audit).values_list("question_set", flat=True)
-        set_id = next(iter(set_id), None)
+        audit = scope.audits().filter(pk=request.audit).only("question_set").first()
+        set_id = audit.question_set_id if audit else None
     question_set = QuestionSet.objects.filter(pk=set_id).first() if set_id else None
     if question_set is None or not scope.comparison_audits(question_set).exists():
         raise NotFound("No coordinated audit that this user may see.")
@@ -86,7 +86,7 @@ def build(request: DocumentRequest, scope: Scope, *, today: datetime.date) -> Do
     ]
     return Document(
         template="pdf/comparison.html",
-        title=f"{_('Comparison memo')}: {question_set.title} ({question_set.year})",
+        title=f"{KIND_LABELS[Kind.COMPARISON]}: {question_set.title} ({question_set.year})",
         filename=safe_filename(_("comparison"), question_set.title, question_set.year),
         running_header=f"{question_set.title} ({question_set.year})",
         context={

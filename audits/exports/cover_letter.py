@@ -11,7 +11,7 @@ from recommendations.models import Recommendation
 from regions.access import Scope
 from regions.models import Body, Membership, User
 
-from .documents import Document, DocumentRequest, NotFound, safe_filename
+from .documents import KIND_LABELS, Document, DocumentRequest, Kind, NotFound, safe_filename
 from .loading import audit_for, header_for
 
 
@@ -41,7 +41,7 @@ def build(request: DocumentRequest, scope: Scope, *, today: datetime.date) -> Do
     one = letters[0].body if len(letters) == 1 else None
     return Document(
         template="pdf/cover_letter.html",
-        title=f"{_('Cover letter')}: {audit.title} – {one.name if one else audit.region.name}",
+        title=f"{KIND_LABELS[Kind.COVER_LETTER]}: {audit.title} – {(one or audit.region).name}",
         filename=safe_filename(
             _("cover-letter"), audit.reference_number or audit.pk, one.short_name if one else ""
         ),

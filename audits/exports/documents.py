@@ -28,6 +28,8 @@ class Kind(StrEnum):
     COMPARISON = "comparison"
 
 
+# What each document is called, at the head of its title (xgettext cannot see a
+# translated string written inside an f-string, so the builders take it from here).
 KIND_LABELS = {
     Kind.REPORT: _("Audit report"),
     Kind.COVER_LETTER: _("Cover letter"),

@@ -16,7 +16,7 @@ from regions.access import Scope
 from regions.models import Body, Region
 from tracker.charts import Bar, bar_chart, data_uri
 
-from .documents import Document, DocumentRequest, NotFound, safe_filename
+from .documents import KIND_LABELS, Document, DocumentRequest, Kind, NotFound, safe_filename
 
 
 @dataclass
@@ -51,7 +51,10 @@ def region_for(request: DocumentRequest, scope: Scope) -> Region:
 
 def recommendations_for(request: DocumentRequest, scope: Scope) -> QuerySet[Recommendation]:
     """The report's recommendations: issued ones of the region, filtered as asked."""
-    region = region_for(request, scope)
+    return _filtered(request, scope, region_for(request, scope))
+
+
+def _filtered(request: DocumentRequest, scope: Scope, region: Region) -> QuerySet[Recommendation]:
     recommendations = (
         scope.recommendations()
         .filter(audit__region=region)
@@ -69,7 +72,7 @@ def recommendations_for(request: DocumentRequest, scope: Scope) -> QuerySet[Reco
 def build(request: DocumentRequest, scope: Scope, *, today: datetime.date) -> Document:
     region = region_for(request, scope)
     recommendations = list(
-        recommendations_for(request, scope)
+        _filtered(request, scope, region)
         .select_related("audit", "body")
         .order_by("-audit__issued_date", "audit__title", "audit_id", "number")
     )
@@ -104,9 +107,9 @@ def build(request: DocumentRequest, scope: Scope, *, today: datetime.date) -> Do
     implemented = sum(rate.implemented for rate in rates)
     return Document(
         template="pdf/followup.html",
-        title=f"{_('Follow-up report')}: {region.name}",
+        title=f"{KIND_LABELS[Kind.FOLLOWUP]}: {region.name}",
         filename=safe_filename(_("follow-up"), region.code, request.year, today.isoformat()),
-        running_header=f"{_('Follow-up report')} {region.name} {today.isoformat()}",
+        running_header=f"{KIND_LABELS[Kind.FOLLOWUP]} {region.name} {today.isoformat()}",
         context={
             "region": region,
             "today": today,

@@ -10,7 +10,7 @@ from audits.models import AuditTeamMember
 from audits.tree import question_tree
 from regions.access import Scope
 
-from .documents import Document, DocumentRequest, safe_filename
+from .documents import KIND_LABELS, Document, DocumentRequest, Kind, safe_filename
 from .loading import audit_for, header_for
 
 
@@ -26,7 +26,7 @@ def build(request: DocumentRequest, scope: Scope, *, today: datetime.date) -> Do
     )
     return Document(
         template="pdf/report.html",
-        title=f"{_('Audit report')}: {audit.title} – {audit.region.name}",
+        title=f"{KIND_LABELS[Kind.REPORT]}: {audit.title} – {audit.region.name}",
         filename=safe_filename(_("audit-report"), audit.reference_number or audit.pk),
         running_header=header_for(audit),
         draft=audit.is_draft,

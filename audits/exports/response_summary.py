@@ -12,7 +12,7 @@ from recommendations.models import Answer, Measure, Recommendation, Response
 from regions.access import Scope
 from regions.models import Body
 
-from .documents import Document, DocumentRequest, safe_filename
+from .documents import KIND_LABELS, Document, DocumentRequest, Kind, safe_filename
 from .loading import audit_for, header_for
 
 
@@ -81,7 +81,7 @@ def build(request: DocumentRequest, scope: Scope, *, today: datetime.date) -> Do
         statuses.append(BodyStatus(body, response, body.pk in responded, general))
     return Document(
         template="pdf/response_summary.html",
-        title=f"{_('Response summary')}: {audit.title} – {audit.region.name}",
+        title=f"{KIND_LABELS[Kind.RESPONSE]}: {audit.title} – {audit.region.name}",
         filename=safe_filename(_("responses"), audit.reference_number or audit.pk),
         running_header=header_for(audit),
         draft=audit.is_draft,

@@ -32,7 +32,7 @@ def pdf_response(rendered: Rendered) -> HttpResponse:
     return response
 
 
-def _render(request: HttpRequest, document: DocumentRequest, scope: Scope) -> HttpResponse:
+def _render(document: DocumentRequest, scope: Scope) -> HttpResponse:
     try:
         rendered = render_pdf(document, scope, language=get_language())
     except NotFound as missing:
@@ -50,7 +50,7 @@ def audit_pdf(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     if body is not None and not body.isdigit():
         raise Http404
     document = DocumentRequest(Kind(kind), audit=pk, body=int(body) if body else None)
-    return _render(request, document, scope_for(request.user))
+    return _render(document, scope_for(request.user))
 
 
 class FollowUpReportForm(forms.Form):
@@ -111,7 +111,7 @@ def followup_report(request: HttpRequest) -> HttpResponse:
         if jobs.is_large(document, scope):
             export = jobs.start(document, request.user, language=get_language())
             return redirect("export-status", pk=export.pk)
-        return _render(request, document, scope)
+        return _render(document, scope)
     return render(request, "audits/followup_report.html", {"form": form})
 
 
