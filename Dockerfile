@@ -13,6 +13,12 @@ RUN apt-get update \
     && apt-get install -y --no-install-recommends gettext libpango-1.0-0 libpangoft2-1.0-0 \
        libharfbuzz0b fonts-dejavu-core \
     && rm -rf /var/lib/apt/lists/*
+# pg_dump and pg_restore for `manage.py backup` and `restore` (docs/backup.md): Debian
+# bookworm's client is PostgreSQL 15, the major version of the db service (and of the
+# test suite). Upgrading the db image means a client of that version here too.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends postgresql-client \
+    && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
 COPY pyproject.toml README.md ./
@@ -24,7 +30,8 @@ RUN DJANGO_DEBUG=1 python manage.py compilemessages --ignore=.venv -v 0 \
     && DJANGO_DEBUG=0 SECRET_KEY=build-only-key-not-used-at-runtime-0123456789abcdefghij \
        ALLOWED_HOSTS=build python manage.py collectstatic --noinput -v 0
 
-RUN useradd --create-home --uid 1000 app && mkdir -p /data/uploads && chown app /data/uploads
+RUN useradd --create-home --uid 1000 app && mkdir -p /data/uploads /backups \
+    && chown app /data/uploads /backups && chmod 700 /backups
 USER app
 EXPOSE 8000
 CMD ["gunicorn", "tracker.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3"]

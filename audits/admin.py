@@ -7,6 +7,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from recommendations.models import Recommendation
+from tracker.uploads import ChecksDocuments
 
 from .models import (
     Assessment,
@@ -27,9 +28,10 @@ def rating_badge(level: RatingLevel | None) -> str:
     """A level's colour next to its word: colour alone never carries the meaning."""
     if level is None:
         return "–"
+    # An SVG fill attribute, not a style attribute: the admin runs under the strict CSP too.
     return format_html(
-        '<span style="display:inline-block;width:.8em;height:.8em;background:{};'
-        'border:1px solid #000;margin-right:.3em" aria-hidden="true"></span>{}',
+        '<svg width="12" height="12" aria-hidden="true" focusable="false">'
+        '<rect x=".5" y=".5" width="11" height="11" fill="{}" stroke="#000"/></svg> {}',
         level.colour,
         level.label,
     )
@@ -152,7 +154,10 @@ class RecommendationInline(admin.StackedInline):
     show_change_link = True
 
 
-class AuditForm(forms.ModelForm):
+class AuditForm(ChecksDocuments, forms.ModelForm):
+    # The admin takes uploads too: the same content and size checks as the audit form.
+    document_fields = ("report_file", "cover_letter_file")
+
     class Meta:
         model = Audit
         # AuditAdmin.fieldsets decide the form's fields; these are the ones clean() reads.

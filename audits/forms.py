@@ -11,7 +11,14 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from regions.models import Body, Membership, Region, User
-from tracker.forms import IsoDateField, VersionedForm, parse_id
+from tracker.forms import (
+    DocumentInput,
+    IdMultipleChoiceField,
+    IsoDateField,
+    VersionedForm,
+    parse_id,
+)
+from tracker.uploads import ChecksDocuments
 
 from .models import (
     Assessment,
@@ -28,8 +35,10 @@ TEXTAREA_SHORT = forms.Textarea(attrs={"rows": 3})
 TEXTAREA_LONG = forms.Textarea(attrs={"rows": 6})
 
 
-class AuditForm(VersionedForm):
+class AuditForm(ChecksDocuments, VersionedForm):
     """The audit's own details; findings are edited block by block on the audit page."""
+
+    document_fields = ("report_file", "cover_letter_file")
 
     criteria_text = forms.CharField(
         label=_("Audit criteria"),
@@ -56,14 +65,23 @@ class AuditForm(VersionedForm):
             "purpose",
             "scope",
             "method",
+            "report_file",
+            "cover_letter_file",
         ]
+        help_texts = {
+            "report_file": _("The published report as issued: PDF or Word (.docx)."),
+            "cover_letter_file": _("The signed cover letter (missiv): PDF or Word (.docx)."),
+        }
         widgets = {
             "audited_bodies": forms.CheckboxSelectMultiple,
             "background": TEXTAREA_LONG,
             "purpose": TEXTAREA_SHORT,
             "scope": TEXTAREA_SHORT,
             "method": TEXTAREA_SHORT,
+            "report_file": DocumentInput,
+            "cover_letter_file": DocumentInput,
         }
+        field_classes = {"audited_bodies": IdMultipleChoiceField}
 
     def __init__(self, *args: Any, regions: QuerySet[Region], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -212,7 +230,7 @@ TeamFormSet = forms.inlineformset_factory(
 
 
 class IssueForm(forms.Form):
-    bodies = forms.ModelMultipleChoiceField(
+    bodies = IdMultipleChoiceField(
         queryset=Body.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         label=_("Send the report to"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import audit, exports, findings, lists
+from .views import audit, exports, findings, history, lists
 
 urlpatterns = [
     path("audits/", lists.audit_list, name="audit-list"),
@@ -11,6 +11,8 @@ urlpatterns = [
     path("reports/follow-up/", exports.followup_report, name="followup-report"),
     path("exports/<uuid:pk>/", exports.export_status, name="export-status"),
     path("exports/<uuid:pk>/download/", exports.export_download, name="export-download"),
+    path("audits/<int:pk>/history/", history.audit_history, name="audit-history"),
+    path("audits/<int:pk>/files/<slug:name>/", audit.audit_file, name="audit-file"),
     path("audits/<int:pk>/edit/", audit.audit_edit, name="audit-edit"),
     path("audits/<int:pk>/status/", audit.audit_move_view, name="audit-move"),
     path("audits/<int:pk>/issue/", audit.audit_issue_view, name="audit-issue"),

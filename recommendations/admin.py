@@ -8,6 +8,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tracker.uploads import ChecksDocuments
+
 from .models import Answer, DecisionItem, FollowUp, Measure, Recommendation, Reminder, Response
 from .services import followup_record
 
@@ -122,8 +124,19 @@ class MeasureInline(admin.StackedInline):
     autocomplete_fields = ["recommendations", "responsible_user", "targets"]
 
 
+class ResponseAdminForm(ChecksDocuments, forms.ModelForm):
+    # The admin takes the signed document too: the same checks as the response form.
+    document_fields = ("document",)
+
+    class Meta:
+        model = Response
+        # The admin shows every field of a response, as it did before this form.
+        fields = "__all__"  # noqa: DJ007
+
+
 @admin.register(Response)
 class ResponseAdmin(admin.ModelAdmin):
+    form = ResponseAdminForm
     list_display = ("audit", "body", "kind", "received_date", "decision_reference")
     list_filter = ("audit__region", "audit__year", "body", "kind")
     search_fields = (

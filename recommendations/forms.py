@@ -12,13 +12,19 @@ from django.utils.translation import gettext_lazy as _
 
 from audits.models import Audit, AuditQuestion, reading_order
 from regions.models import Body, Membership, User
-from tracker.forms import IsoDateField, VersionedForm, iso_date_fields
-from tracker.uploads import validate_document
+from tracker.forms import (
+    DocumentInput,
+    IdMultipleChoiceField,
+    IsoDateField,
+    VersionedForm,
+    iso_date_fields,
+)
+from tracker.uploads import ChecksDocuments
 
 from .models import Answer, FollowUp, Measure, Recommendation, Response
 
 
-class QuestionChoices(forms.ModelMultipleChoiceField):
+class QuestionChoices(IdMultipleChoiceField):
     def label_from_instance(self, obj: AuditQuestion) -> str:
         text = obj.text if len(obj.text) <= 90 else f"{obj.text[:89]}…"
         return f"{obj.number}. {text}"
@@ -68,7 +74,9 @@ class RecommendationForm(VersionedForm):
         return number
 
 
-class ResponseForm(VersionedForm):
+class ResponseForm(ChecksDocuments, VersionedForm):
+    document_fields = ("document",)
+
     class Meta:
         model = Response
         fields = [
@@ -83,12 +91,7 @@ class ResponseForm(VersionedForm):
         widgets = {
             "kind": forms.RadioSelect,
             "narrative": forms.Textarea(attrs={"rows": 8}),
-            "document": forms.ClearableFileInput(
-                attrs={
-                    "accept": ".pdf,.docx,application/pdf,"
-                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-                }
-            ),
+            "document": DocumentInput,
         }
         help_texts = {
             "narrative": _(
@@ -105,12 +108,6 @@ class ResponseForm(VersionedForm):
         if self.instance.pk is None and not self.initial.get("received_date"):
             # The instance's empty date would win over a field initial.
             self.initial["received_date"] = timezone.localdate()
-
-    def clean_document(self) -> Any:
-        document = self.cleaned_data.get("document")
-        if document and hasattr(document, "content_type"):  # a new upload, not the stored file
-            validate_document(document)
-        return document
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -200,6 +197,7 @@ class MeasureForm(VersionedForm):
             "description": forms.Textarea(attrs={"rows": 3}),
             "recommendations": forms.CheckboxSelectMultiple,
         }
+        field_classes = {"recommendations": IdMultipleChoiceField}
         labels = {"original_due_date": _("Due date")}
 
     def __init__(self, *args: Any, response: Response, **kwargs: Any) -> None:

@@ -21,6 +21,8 @@ from django.db.models import Q, QuerySet
 
 from audits.models import Audit, AuditQuestion, QuestionSet
 from recommendations.models import FollowUp, Measure, Recommendation, Response
+from tracker.history.models import HistoryEvent
+from tracker.history.queries import refers_to
 
 from .models import Body, Membership, Region, User
 
@@ -112,6 +114,35 @@ class Scope:
         issued = ~Q(status__in=Audit.DRAFT_STATUSES)
         return Audit.objects.filter(question_set=question_set).filter(
             issued | Q(pk__in=mine.values("pk"))
+        )
+
+    def history(self, audit: Audit) -> QuerySet[HistoryEvent]:
+        """The recorded changes of an audit the user may see.
+
+        The region's audit side sees everything, drafting included. Everyone else sees
+        the work on the responses they may see (answers, decisions, measures) and the
+        follow-ups: never how a draft's questions, ratings or wording came about.
+        """
+        events = HistoryEvent.objects.filter(audit_id=audit.pk)
+        if audit.region_id in self.audit_regions:
+            return events
+        responses = list(self.responses().filter(audit=audit).values_list("pk", flat=True))
+        measures = list(Measure.objects.filter(response__in=responses).values_list("pk", flat=True))
+        return events.filter(
+            Q(table_name="recommendations_response", object_pk__in=responses)
+            | Q(
+                refers_to("response_id", responses),
+                table_name__in=(
+                    "recommendations_answer",
+                    "recommendations_decisionitem",
+                    "recommendations_measure",
+                ),
+            )
+            | Q(
+                refers_to("measure_id", measures),
+                table_name="recommendations_measure_recommendations",
+            )
+            | Q(table_name="recommendations_followup")
         )
 
     # What may be done ---------------------------------------------------------------

@@ -4,7 +4,18 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .models import Area, Body, Indicator, Membership, Outcome, Region, Target, Unit, User
+from .models import (
+    Area,
+    Body,
+    ExternalIdentity,
+    Indicator,
+    Membership,
+    Outcome,
+    Region,
+    Target,
+    Unit,
+    User,
+)
 
 
 class MembershipForm(forms.ModelForm):
@@ -146,3 +157,19 @@ class OutcomeAdmin(admin.ModelAdmin):
     autocomplete_fields = ["indicator"]
     date_hierarchy = "period_start"
     list_select_related = ("indicator",)
+
+
+@admin.register(ExternalIdentity)
+class ExternalIdentityAdmin(admin.ModelAdmin):
+    """Who signs in through the identity provider. Deleting a row unlinks the account:
+    the next sign-in with that subject makes a new account without roles."""
+
+    list_display = ("user", "issuer", "subject", "last_login")
+    list_select_related = ("user",)
+    search_fields = ("user__username", "user__first_name", "user__last_name", "subject")
+    readonly_fields = ("issuer", "subject", "created_at", "last_login")
+    autocomplete_fields = ("user",)
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        # Made by the first sign-in only: a subject typed by hand could be anyone's.
+        return False

@@ -54,6 +54,34 @@ class User(AbstractUser):
         return self.get_full_name() or self.username
 
 
+class ExternalIdentity(models.Model):
+    """A sign-in through a region's identity provider (OIDC), keyed on issuer and subject.
+
+    Never on e-mail: an address can be reused or changed at the provider, a subject
+    cannot, so a new person with an old address does not inherit an account.
+    """
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="identities", verbose_name=_("user")
+    )
+    issuer = models.URLField(_("issuer"), max_length=300)
+    subject = models.CharField(_("subject"), max_length=255)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_login = models.DateTimeField(_("last sign-in"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("single sign-on identity")
+        verbose_name_plural = _("single sign-on identities")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer", "subject"], name="regions_externalidentity_unique_subject"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} @ {self.issuer}"
+
+
 day_list_validator = RegexValidator(
     r"^\s*\d{1,3}(\s*,\s*\d{1,3})*\s*$",
     _("Enter whole numbers of days separated by commas, e.g. 14,3,0."),

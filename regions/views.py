@@ -21,6 +21,7 @@ from recommendations.reminders.calendar import (
 from tracker.pages import posted
 
 from .forms import AccountForm
+from .two_factor import confirmed_device
 
 
 @require_http_methods(["GET", "POST"])
@@ -43,7 +44,15 @@ def account(request: HttpRequest) -> HttpResponse:
             samesite=settings.LANGUAGE_COOKIE_SAMESITE,
         )
         return response
-    return render(request, "regions/account.html", {"form": form, "feed_url": calendar_url(user)})
+    return render(
+        request,
+        "regions/account.html",
+        {
+            "form": form,
+            "feed_url": calendar_url(user),
+            "two_step_on": confirmed_device(user) is not None,
+        },
+    )
 
 
 @require_POST

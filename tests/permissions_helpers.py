@@ -69,7 +69,15 @@ NO_MEMBERSHIP_USERNAME = "utan.roll"
 # Walking the URL configuration
 
 SKIPPED_PREFIXES = ("admin/", "i18n/", "static/", "media/")
-SKIPPED_ROUTES = ("healthz", "login/", "logout/")
+# Signing in and out, single sign-on included, is tested in tests/regions/test_*login*.
+SKIPPED_ROUTES = (
+    "healthz",
+    "login/",
+    "logout/",
+    "login/code/",
+    "login/sso/",
+    "login/sso/callback/",
+)
 
 
 @dataclass(frozen=True)
@@ -379,6 +387,12 @@ def build_world() -> World:
     User.objects.create_user(NO_MEMBERSHIP_USERNAME, f"{NO_MEMBERSHIP_USERNAME}@example.invalid")
     scale = RatingScale.objects.get(code="uppfylld")
     regions = {code: _build_region(code, scale) for code in REGIONS}
+    # Every audit has an uploaded report, so its download answers whoever sees the audit.
+    for audit in Audit.objects.all():
+        name = audit.report_file.storage.save(
+            f"audits/reports/perm/rapport-{audit.pk}.pdf", ContentFile(b"%PDF-1.4\n% test\n")
+        )
+        Audit.objects.filter(pk=audit.pk).update(report_file=name)
     # A coordinated question set no region has started yet (the demo's 1177 set is used).
     fresh_set = QuestionSet.objects.create(
         title="Samordnad granskning av läkemedelshanteringen", year=2026

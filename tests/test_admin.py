@@ -3,16 +3,18 @@
 import datetime
 
 import pytest
+from axes.models import AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.db.models.fields.files import FieldFile
 from django.urls import reverse
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audits.demo import load_demo
 from recommendations.models import FollowUp, Recommendation, Reminder
 from recommendations.reminders.sweep import sweep
-from regions.models import Body, Membership, Region, User
+from regions.models import Body, ExternalIdentity, Membership, Region, User
 
 from .conftest import sv
 
@@ -24,6 +26,18 @@ MODEL_ADMINS = sorted(admin.site._registry.items(), key=lambda item: item[0]._me
 def superuser_client(db, client):
     load_demo(today=TODAY)
     Group.objects.get_or_create(name="Revisionskontoret")
+    # A failed sign-in leaves a login-throttling counter (django-axes) to open.
+    client.post("/login/", {"username": "admin", "password": "fel"})
+    # Axes' logs of successful and of all failed sign-ins are switched off in the settings
+    # (personal data), but their admin pages are still registered: one row each to open.
+    for log in (AccessLog, AccessFailureLog):
+        log.objects.create(user_agent="test", ip_address="192.0.2.1", username="admin")
+    # Two-step sign-in and single sign-on: one of each to open.
+    revisor = User.objects.get(username="revisor.norrbotten")
+    TOTPDevice.objects.create(user=revisor, name="app", confirmed=True)
+    ExternalIdentity.objects.create(
+        user=revisor, issuer="https://idp.example.invalid", subject="a1b2c3"
+    )
     client.force_login(User.objects.get(username="admin"))
     return client
 

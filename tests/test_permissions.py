@@ -490,6 +490,9 @@ MATRIX: dict[str, Rule] = {
     "audit-create-from-set": Rule("none", get=AUDIT_SIDE_ONLY, post=AUDIT_SIDE_ONLY),
     # The audit page and its details
     "audit-detail": Rule("audit", get=AUDIT_VIEW, post=None, shows_marker=True),
+    # Who sees which events is narrowed further by Scope.history (tests/history).
+    "audit-history": Rule("audit", get=AUDIT_VIEW, post=None, shows_marker=True),
+    "audit-file": Rule("audit", get=AUDIT_VIEW, post=None, extra_args=("report",)),
     # PDFs: the report stands for all four kinds (one view, one lookup through the scope);
     # its text is read back, so the marker and leak checks see what a reader would.
     "audit-pdf": Rule(
@@ -541,6 +544,10 @@ MATRIX: dict[str, Rule] = {
     # button without an action changes nothing and goes back to the account page.
     "account": Rule("none", get=EVERYONE_200, post=EVERYONE_200),
     "account-calendar": Rule("none", get=None, post=EVERYONE_302),
+    # Two-step sign-in: the page for everyone signed in; turning off without an app set
+    # up goes back to the page.
+    "two-factor": Rule("none", get=EVERYONE_200, post=EVERYONE_200),
+    "two-factor-off": Rule("none", get=None, post=EVERYONE_302),
     "calendar-feed": Rule("calendar", get=CALENDAR_FEED, post=None, shows_marker=True, public=True),
 }
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
+from regions import oidc
 from regions.access import scope_for
 
 
@@ -12,7 +13,7 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     if user is None:
         return {}
     # Lazy: pages that never show navigation (health, downloads) pay nothing.
-    return {"scope": _LazyScope(request)}
+    return {"scope": _LazyScope(request), "sso_enabled": oidc.enabled()}
 
 
 class _LazyScope:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.forms.renderers import TemplatesSetting
 from django.utils.formats import date_format
@@ -49,9 +49,26 @@ class IsoDateInput(forms.DateInput):
         super().__init__(attrs={**defaults, **(attrs or {})}, format="%Y-%m-%d")
 
 
+# The years audits can have (regions.models.YEAR_VALIDATORS). A date far outside them is a
+# typo, and one at the end of the calendar breaks date arithmetic (9999-12-31 has no next
+# day for the calendar feed's all-day event).
+EARLIEST_DATE = datetime.date(1990, 1, 1)
+LATEST_DATE = datetime.date(2100, 12, 31)
+
+
+def validate_date_range(value: datetime.date | None) -> None:
+    if value is not None and not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise ValidationError(
+            _("Enter a date between %(earliest)s and %(latest)s."),
+            code="date_range",
+            params={"earliest": EARLIEST_DATE.isoformat(), "latest": LATEST_DATE.isoformat()},
+        )
+
+
 class IsoDateField(forms.DateField):
     widget = IsoDateInput
     default_error_messages = {"invalid": _("Enter a date as YYYY-MM-DD, e.g. 2022-09-15.")}
+    default_validators = [validate_date_range]
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("help_text", _("YYYY-MM-DD"))
@@ -65,8 +82,25 @@ def iso_date_fields(model_form_class: type[forms.ModelForm]) -> None:
             field.widget = IsoDateInput()
             field.input_formats = ["%Y-%m-%d"]
             field.error_messages["invalid"] = IsoDateField.default_error_messages["invalid"]
+            field.validators.append(validate_date_range)
             if not field.help_text:
                 field.help_text = _("YYYY-MM-DD")
+
+
+class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Ticked boxes of database rows. A value that cannot be an id is refused before the
+    query (SQLite cannot bind an integer beyond 2**63 - 1 and raises instead)."""
+
+    def _check_values(self, value: Any) -> models.QuerySet:
+        for pk in value:
+            self.validate_no_null_characters(pk)
+            if parse_id(pk) is None:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
 
 
 class VersionedForm(forms.ModelForm):
@@ -170,3 +204,23 @@ def conflict_rows(form: forms.ModelForm, current: models.Model | None) -> list[C
                 theirs = getattr(current, name)
         rows.append(ConflictRow(str(field.label), _display(field, theirs), _display(field, yours)))
     return rows
+
+
+class DocumentInput(forms.ClearableFileInput):
+    """A file field for PDF or Word documents. The stored file is named, not linked:
+    uploads have no public URL; pages link to the view that checks access instead."""
+
+    template_name = "forms/widgets/document_input.html"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        accept = (
+            ".pdf,.docx,application/pdf,"
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        )
+        super().__init__({"accept": accept, **(attrs or {})})
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        stored = getattr(value, "name", "") or ""
+        context["widget"]["filename"] = stored.rsplit("/", 1)[-1]
+        return context

@@ -9,6 +9,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -57,22 +58,41 @@ INSTALLED_APPS = [
     # Widget templates for the form renderer, which reads TEMPLATES (our field layout).
     "django.forms",
     "django_filters",
+    # Content-Security-Policy (its system checks); login throttling with its own tables.
+    "csp",
+    "axes",
+    # Optional second factor (TOTP) for local accounts: regions/two_factor.py.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "tracker",
     "regions",
     "audits",
     "recommendations",
 ]
 
 MIDDLEWARE = [
+    # First: every log line written while a request is handled carries its id.
+    "tracker.logs.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "tracker.middleware.UserLanguageMiddleware",
+    # After authentication: changes made by a request are recorded with its user.
+    "tracker.history.context.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After messages: an ended session says so on the login page.
+    "tracker.sessions.SessionTimeoutMiddleware",
+    # A password sign-in with two-step sign-in on is finished by the code page first.
+    "regions.two_factor.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into its 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "tracker.urls"
@@ -118,6 +138,90 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Argon2 for new and changed passwords; the others stay so that existing hashes are still
+# accepted, and Django rehashes them with Argon2 at the next successful login.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+# Axes first: it refuses a locked-out sign-in before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT failures for one username from
+# one address, that pair waits AXES_COOLOFF_MINUTES. By the pair, not the username alone,
+# so that a stranger cannot lock a colleague out from elsewhere.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+AXES_HTTP_RESPONSE_CODE = 429
+# Personal data: only the failure counters axes needs (username, address, user agent,
+# removed after the cool-off). No log of successful sign-ins, no permanent failure log,
+# and its log lines name neither the username nor the address.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_VERBOSE = False
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "user_agent"]
+# django-ipware is not installed, so axes' AXES_IPWARE_* settings would do nothing; this
+# reads X-Forwarded-For only as far as TRUSTED_PROXY_COUNT proxies wrote it (see module).
+AXES_CLIENT_IP_CALLABLE = "tracker.login_throttle.client_ip"
+# Single sign-on has no password to guess; see regions.oidc.not_a_password_sign_in.
+AXES_WHITELIST_CALLABLE = "regions.oidc.not_a_password_sign_in"
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+# Sessions end after SESSION_IDLE_SECONDS without a request, and SESSION_MAX_SECONDS after
+# sign-in however busy (tracker/sessions.py). One hour idle rather than the common 15-30
+# minutes: writing a response or a follow-up is done in a form without any request, and
+# a timeout while writing loses the text on submit.
+SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 60 * 60)
+SESSION_MAX_SECONDS = env_int("SESSION_MAX_SECONDS", 12 * 60 * 60)
+# The stored session (and cookie) outlive no sign-in: expired rows go with clearsessions.
+SESSION_COOKIE_AGE = SESSION_MAX_SECONDS
+
+# Optional single sign-on through the region's identity provider (regions/oidc.py): on
+# when OIDC_ISSUER is set. The endpoints are configured, not discovered, so that nothing
+# is fetched at start-up. Accounts are keyed on issuer + subject, never on e-mail.
+OIDC_OP_ISSUER = env_str("OIDC_ISSUER")
+if OIDC_OP_ISSUER:
+    AUTHENTICATION_BACKENDS.append("regions.oidc.IssuerSubjectBackend")
+    OIDC_RP_CLIENT_ID = env_str("OIDC_CLIENT_ID")
+    OIDC_RP_CLIENT_SECRET = env_str("OIDC_CLIENT_SECRET")
+    OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_AUTHORIZATION_ENDPOINT")
+    OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_TOKEN_ENDPOINT")
+    OIDC_OP_USER_ENDPOINT = env_str("OIDC_USERINFO_ENDPOINT")
+    OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_JWKS_ENDPOINT")
+    missing = [
+        name
+        for name, value in {
+            "OIDC_CLIENT_ID": OIDC_RP_CLIENT_ID,
+            "OIDC_CLIENT_SECRET": OIDC_RP_CLIENT_SECRET,
+            "OIDC_AUTHORIZATION_ENDPOINT": OIDC_OP_AUTHORIZATION_ENDPOINT,
+            "OIDC_TOKEN_ENDPOINT": OIDC_OP_TOKEN_ENDPOINT,
+            "OIDC_USERINFO_ENDPOINT": OIDC_OP_USER_ENDPOINT,
+            "OIDC_JWKS_ENDPOINT": OIDC_OP_JWKS_ENDPOINT,
+        }.items()
+        if not value
+    ]
+    if missing:
+        raise ImproperlyConfigured(f"OIDC_ISSUER is set; also set {', '.join(missing)}.")
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = 10
+# A first sign-in makes an account without any role; an administrator gives the role.
+OIDC_CREATE_USER = env_bool("OIDC_CREATE_USER", True)
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
+LOGIN_REDIRECT_URL_FAILURE = "/login/?sso=failed"
+# The name authenticator apps show next to the code (two-step sign-in, regions/two_factor).
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Granskning")
 
 # Swedish first, English available; ISO dates in both (see tracker/formats/).
 LANGUAGE_CODE = "sv"
@@ -177,6 +281,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Workers log through LOGGING (JSON lines in production) like the web processes.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Intervals, not local-time crontabs: a daylight-saving change would skip or double those.
 # The sweep fills the reminder ledger; the dispatch wakes senders for what is due,
 # including retries and claims left behind by a dead worker.
@@ -191,6 +297,28 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# Response headers, in development too: the browser tests run under the production policy.
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# No inline script or style anywhere, the admin included (Django 5.2's admin has none):
+# scripts and styles come from static/, htmx is told not to inject styles (base.html).
+# PDF and e-mail templates keep inline styles; they are never served as pages.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        # Server-drawn SVG charts are embedded as data: URIs (tracker/charts.py).
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
+
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
@@ -201,6 +329,16 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    # The __Host- prefix makes the browser refuse these cookies unless they are Secure,
+    # for path "/" and without a Domain: no subdomain can set or overwrite them. Plain
+    # HTTP development keeps Django's names, which a browser accepts without TLS.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+    SESSION_COOKIE_PATH = CSRF_COOKIE_PATH = "/"
+    SESSION_COOKIE_DOMAIN = CSRF_COOKIE_DOMAIN = None
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
+    LANGUAGE_COOKIE_SECURE = True
 
 # Product rules that a region may later want to tune.
 TRACKER = {
@@ -227,10 +365,26 @@ TRACKER = {
     "PDF_INLINE_MAX_RECOMMENDATIONS": env_int("PDF_INLINE_MAX_RECOMMENDATIONS", 200),
 }
 
+# LOG_FORMAT=json: one JSON object a line for a log collector (tracker/logs.py), the
+# default in production; "text" reads better in a terminal, the default in development.
+LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, got {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_context": {"()": "tracker.logs.RequestContextFilter"}},
+    "formatters": {
+        "json": {"()": "tracker.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_context"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # WeasyPrint logs each layout step at INFO; only its warnings are worth reading.
     "loggers": {"weasyprint": {"level": "WARNING"}},

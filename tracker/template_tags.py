@@ -90,3 +90,11 @@ def pdf_rating(level: RatingLevel | None) -> SafeString:
         level.colour,
         level.label,
     )
+
+
+@register.filter
+def whole_minutes(value: datetime.timedelta | None) -> int:
+    """A duration in whole minutes, rounded up: "wait 15 minutes" must not end early."""
+    if not isinstance(value, datetime.timedelta):
+        return 0
+    return -(-int(value.total_seconds()) // 60)

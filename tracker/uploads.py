@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import mimetypes
+import re
 import zipfile
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.db.models.fields.files import FieldFile
+from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
@@ -43,6 +47,41 @@ def validate_document(upload: UploadedFile) -> str:
     kind = document_kind(upload)
     if kind is None:
         raise ValidationError(_("Upload a PDF or a Word document (.docx)."))
-    stem = (upload.name or "document").rsplit(".", 1)[0][:80] or "document"
+    stem = (upload.name or "").rsplit(".", 1)[0]
+    # What the storage keeps of a name (letters, digits, "-", "_", "."), without leading
+    # dots: a stem of nothing else would leave a hidden ".pdf" with no extension.
+    stem = re.sub(r"[^-\w.]", "", stem.replace(" ", "_")).lstrip(".")[:80] or "document"
     upload.name = f"{stem}.{kind}"
     return kind
+
+
+def serve(document: FieldFile) -> FileResponse:
+    """An uploaded file as a download. Callers load its row through the access scope
+    first: files live outside any public URL and reach users only this way."""
+    if not document:
+        raise Http404
+    try:
+        handle = document.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    name = document.name.rsplit("/", 1)[-1]
+    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    return FileResponse(handle, as_attachment=True, filename=name, content_type=content_type)
+
+
+class ChecksDocuments:
+    """For model forms with file fields: a new upload must be a PDF or Word document
+    within the size limit (judged by content); a stored file is left as it is."""
+
+    document_fields: tuple[str, ...] = ()
+
+    def clean(self) -> dict:
+        cleaned = super().clean()  # type: ignore[misc]
+        for name in self.document_fields:
+            upload = cleaned.get(name)
+            if upload and hasattr(upload, "content_type"):
+                try:
+                    validate_document(upload)
+                except ValidationError as error:
+                    self.add_error(name, error)  # type: ignore[attr-defined]
+        return cleaned

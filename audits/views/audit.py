@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +15,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from regions.access import scope_for
-from tracker.pages import FormUI, posted, render_form, saved
+from tracker import uploads
+from tracker.pages import FormUI, posted, posted_files, render_form, saved
 from tracker.versioning import EditConflict
 
 from ..forms import (
@@ -138,7 +139,10 @@ def audit_create(request: HttpRequest) -> HttpResponse:
     regions = scope.audit_side_regions()
     # Whoever starts the audit is its responsible auditor until someone else is chosen.
     form = AuditForm(
-        posted(request), regions=regions, initial={"responsible_auditor": request.user.pk}
+        posted(request),
+        posted_files(request),
+        regions=regions,
+        initial={"responsible_auditor": request.user.pk},
     )
     team = TeamFormSet(posted(request), instance=Audit(), prefix="team")
     if request.method == "POST" and form.is_valid() and team.is_valid():
@@ -157,7 +161,9 @@ def audit_create(request: HttpRequest) -> HttpResponse:
 def audit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     audit = get_editable_audit(request, pk)
     scope = scope_for(request.user)
-    form = AuditForm(posted(request), instance=audit, regions=scope.audit_side_regions())
+    form = AuditForm(
+        posted(request), posted_files(request), instance=audit, regions=scope.audit_side_regions()
+    )
     team = TeamFormSet(posted(request), instance=audit, prefix="team")
     conflict = None
     if request.method == "POST" and form.is_valid() and team.is_valid():
@@ -325,3 +331,16 @@ def overall_edit(request: HttpRequest, pk: int) -> HttpResponse:
         back_url=audit_url(audit, "overall"),
         back_label=audit.title,
     )
+
+
+AUDIT_FILES = {"report": "report_file", "cover-letter": "cover_letter_file"}
+
+
+@require_GET
+@login_required
+def audit_file(request: HttpRequest, pk: int, name: str) -> FileResponse:
+    """The uploaded report or cover letter, to whoever may see the audit."""
+    audit, _scope = get_audit(request, pk)
+    if name not in AUDIT_FILES:
+        raise Http404
+    return uploads.serve(getattr(audit, AUDIT_FILES[name]))

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 from recommendations.models import Recommendation
 from regions.access import Scope, scope_for
 from regions.models import Body, Region
+from tracker.forms import parse_id
 from tracker.htmx import is_htmx
 
 from ..exports import DocumentRequest, Kind, NotFound, Rendered, jobs
@@ -47,9 +48,11 @@ def audit_pdf(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     if kind not in AUDIT_KINDS:
         raise Http404
     body = request.GET.get("body")
-    if body is not None and not body.isdigit():
+    # "²".isdigit() is true and int("²") fails: only plain digits are an id.
+    body_id = parse_id(body)
+    if body is not None and body_id is None:
         raise Http404
-    document = DocumentRequest(Kind(kind), audit=pk, body=int(body) if body else None)
+    document = DocumentRequest(Kind(kind), audit=pk, body=body_id)
     return _render(document, scope_for(request.user))
 
 

@@ -182,7 +182,8 @@ def calendar_for(user: User, today: datetime.date) -> bytes:
         event.add("dtstamp", stamp)
         # Dates, not times: VALUE=DATE makes an all-day event in every time zone.
         event.add("dtstart", deadline.date)
-        event.add("dtend", deadline.date + datetime.timedelta(days=1))
+        if deadline.date < datetime.date.max:  # without DTEND an all-day event is one day
+            event.add("dtend", deadline.date + datetime.timedelta(days=1))
         event.add("summary", deadline.summary)
         event.add("description", deadline.description)
         event.add("url", deadline.url)

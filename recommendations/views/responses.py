@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import mimetypes
 from collections.abc import Callable
 from typing import Any
 
@@ -12,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from regions.access import scope_for
 from regions.models import Body
+from tracker import uploads
 from tracker.pages import FormUI, posted, posted_files, render_form
 from tracker.versioning import EditConflict
 
@@ -181,15 +181,7 @@ def response_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def response_document(request: HttpRequest, pk: int) -> FileResponse:
     """The signed response, only to those who may read the response."""
     response, _scope = get_response(request, pk)
-    if not response.document:
-        raise Http404
-    try:
-        handle = response.document.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    name = response.document.name.rsplit("/", 1)[-1]
-    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    return FileResponse(handle, as_attachment=True, filename=name, content_type=content_type)
+    return uploads.serve(response.document)
 
 
 def _response_url(measure_or_response: Measure | Response) -> str:

@@ -94,6 +94,15 @@ def page(browser: Browser, live_server, request) -> Iterator[Page]:
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    # Chromium reports what the Content-Security-Policy blocked as console errors: every
+    # page a test visits must run under the strict policy without tripping it.
+    csp_violations: list[str] = []
+
+    def _csp_violation(message) -> None:
+        if "Content Security Policy" in message.text:
+            csp_violations.append(f"{page.url}: {message.text}")
+
+    page.on("console", _csp_violation)
     # No request may leave the server: anything not to the live server fails the test.
     outside: list[str] = []
 
@@ -115,6 +124,7 @@ def page(browser: Browser, live_server, request) -> Iterator[Page]:
     page.screenshot(path=str(page.screenshot_dir / "last.png"), full_page=True)  # type: ignore[attr-defined]
     context.close()
     assert not errors, f"JavaScript errors on the page: {errors}"
+    assert not csp_violations, f"Content-Security-Policy violations: {csp_violations}"
     assert not outside, f"Requests left the server: {outside}"
 
 

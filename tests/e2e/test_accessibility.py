@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
 from audits.exports.models import Export
@@ -12,7 +14,7 @@ from audits.models import Audit, AuditQuestion, Observation
 from recommendations.models import Measure, Recommendation, Response
 from regions.models import User
 
-from .conftest import check_page, log_in
+from .conftest import DEMO_PASSWORD, check_page, log_in, tab_to
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -118,6 +120,8 @@ def test_every_auditor_page(page: Page, demo):
             ("measure-list", _visit(page, "/measures/?status=in_progress")),
             ("issued-audit", _visit(page, f"/audits/{issued.pk}/")),
             ("draft-audit", _visit(page, d)),
+            ("audit-history", _visit(page, f"/audits/{issued.pk}/history/")),
+            ("draft-history", _visit(page, f"{d}history/")),
             (
                 "inline-question-edit",
                 _open_inline(page, d, f"a[href='/questions/{question.pk}/edit/']", "form"),
@@ -196,6 +200,10 @@ def test_every_secretary_page(page: Page, demo):
                 _submit_empty(page, f"/audits/{awaiting.pk}/responses/{body.pk}/"),
             ),
             ("response-page", _visit(page, f"/responses/{answered.pk}/")),
+            (
+                "response-history",
+                _visit(page, f"/audits/{answered.audit_id}/history/?item=response-{answered.pk}"),
+            ),
             ("measure-add", _submit_empty(page, f"/responses/{answered.pk}/measures/add/")),
             ("measure-edit", _visit(page, f"/measures/{measure.pk}/edit/")),
             ("measure-done", _visit(page, f"/measures/{measure.pk}/done/")),
@@ -245,6 +253,28 @@ def test_login_and_no_role_pages(page: Page, demo):
     User.objects.create_user("utan.roll", password="granskning-demo")
     log_in(page, "utan.roll")
     check_page(page, "start-without-role")
+    page.goto("/account/two-step/")
+    check_page(page, "two-step-setup")
+
+
+def test_two_step_code_page_by_keyboard(page: Page, demo):
+    user = User.objects.get(username="revisor.norrbotten")
+    device = TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+    page.goto("/login/")
+    tab_to(page, page.locator("#id_username"))
+    page.keyboard.type("revisor.norrbotten")
+    page.keyboard.press("Tab")
+    page.keyboard.type(DEMO_PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/login/code/**")
+    check_page(page, "two-step-code")
+    tab_to(page, page.locator("#id_code"))
+    page.keyboard.type(f"{TOTP(device.bin_key).token():06d}")
+    page.keyboard.press("Enter")
+    page.wait_for_url(lambda url: "/login/" not in url)
+    expect(page.locator("form[action='/logout/']")).to_be_visible()
+    page.goto("/account/two-step/")
+    check_page(page, "two-step-manage")
 
 
 def test_conflict_screen(page: Page, demo):
