@@ -7,6 +7,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from recommendations.models import Recommendation
+from tracker.admin import VersionedAdmin
 from tracker.uploads import ChecksDocuments
 
 from .models import (
@@ -178,7 +179,7 @@ class AuditForm(ChecksDocuments, forms.ModelForm):
 
 
 @admin.register(Audit)
-class AuditAdmin(admin.ModelAdmin):
+class AuditAdmin(VersionedAdmin):
     form = AuditForm
     list_display = (
         "title",
@@ -326,7 +327,7 @@ class AssessmentInline(admin.StackedInline):
 
 
 @admin.register(AuditQuestion)
-class AuditQuestionAdmin(admin.ModelAdmin):
+class AuditQuestionAdmin(VersionedAdmin):
     list_display = ("number", "short_text", "audit", "rating")
     list_filter = ("audit__region", "audit__year", "assessment__level")
     search_fields = ("text", "audit__title", "audit__reference_number")
@@ -344,7 +345,7 @@ class AuditQuestionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Observation)
-class ObservationAdmin(admin.ModelAdmin):
+class ObservationAdmin(VersionedAdmin):
     list_display = ("__str__", "question", "position")
     list_filter = ("question__audit__region", "question__audit__year")
     search_fields = ("heading", "text", "question__audit__title")
@@ -353,7 +354,7 @@ class ObservationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(admin.ModelAdmin):
+class AssessmentAdmin(VersionedAdmin):
     list_display = ("question", "rating", "audit")
     list_filter = ("question__audit__region", "question__audit__year", "level__scale", "level")
     search_fields = ("reasoning", "comment", "question__text", "question__audit__title")

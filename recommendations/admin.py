@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tracker.admin import VersionedAdmin
 from tracker.uploads import ChecksDocuments
 
 from .models import Answer, DecisionItem, FollowUp, Measure, Recommendation, Reminder, Response
@@ -100,7 +101,7 @@ class OverdueFilter(admin.SimpleListFilter):
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(admin.ModelAdmin):
+class RecommendationAdmin(VersionedAdmin):
     form = RecommendationForm
     list_display = ("__str__", "audit", "body", "status", "is_priority")
     list_filter = ("audit__region", "audit__year", "body", "status", "is_priority")
@@ -135,7 +136,7 @@ class ResponseAdminForm(ChecksDocuments, forms.ModelForm):
 
 
 @admin.register(Response)
-class ResponseAdmin(admin.ModelAdmin):
+class ResponseAdmin(VersionedAdmin):
     form = ResponseAdminForm
     list_display = ("audit", "body", "kind", "received_date", "decision_reference")
     list_filter = ("audit__region", "audit__year", "body", "kind")
@@ -162,7 +163,7 @@ class DecisionItemAdmin(admin.ModelAdmin):
 
 
 @admin.register(Answer)
-class AnswerAdmin(admin.ModelAdmin):
+class AnswerAdmin(VersionedAdmin):
     list_display = ("recommendation", "response", "stance")
     list_filter = ("response__audit__region", "stance", "response__body")
     search_fields = ("text", "recommendation__text", "response__audit__title")
@@ -171,7 +172,7 @@ class AnswerAdmin(admin.ModelAdmin):
 
 
 @admin.register(Measure)
-class MeasureAdmin(admin.ModelAdmin):
+class MeasureAdmin(VersionedAdmin):
     form = MeasureForm
     list_display = (
         "__str__",

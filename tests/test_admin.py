@@ -295,4 +295,71 @@ def test_measure_page_edits_every_measure_field(superuser_client):
 
     measure = Measure.objects.order_by("pk").first()
     form = superuser_client.get(_url(Measure, "change", measure.pk)).context["adminform"].form
-    assert set(form.fields) == {"response", *MEASURE_FIELDS}
+    # opened_version: the version the page was opened with (tracker.admin.VersionedAdmin).
+    assert set(form.fields) == {"response", "opened_version", *MEASURE_FIELDS}
+
+
+@pytest.mark.parametrize("model_name", ["audit", "measure"])
+def test_two_administrators_saving_the_same_record_never_overwrite(superuser_client, model_name):
+    from audits.models import Audit
+    from recommendations.models import Measure
+
+    model = {"audit": Audit, "measure": Measure}[model_name]
+    obj = model.objects.order_by("pk").first()
+    url = _url(model, "change", obj.pk)
+    page = superuser_client.get(url)
+    data = _admin_post_data(page)
+    assert data["opened_version"] == str(obj.version)
+    # Someone else saves in between (through the app, a service or another admin page).
+    field = "title" if model is Audit else "description"
+    setattr(obj, field, "Deras version")
+    obj.save()
+    stale = superuser_client.post(url, {**data, field: "Min version"})
+    assert stale.status_code == 200
+    assert (
+        sv(
+            "Someone else saved this record after you opened it, so your changes were not "
+            "saved. Open it again to see their changes, then make yours."
+        )
+        in stale.content.decode()
+    )
+    obj.refresh_from_db()
+    assert getattr(obj, field) == "Deras version"
+    # Opened again, the change goes through.
+    fresh = _admin_post_data(superuser_client.get(url))
+    assert superuser_client.post(url, {**fresh, field: "Min version"}).status_code == 302
+    obj.refresh_from_db()
+    assert getattr(obj, field) == "Min version"
+
+
+def _admin_post_data(page) -> dict[str, object]:
+    """What the browser would send back unchanged: the main form and its inlines."""
+    data: dict[str, object] = {}
+    forms = [page.context["adminform"].form]
+    for inline in page.context["inline_admin_formsets"]:
+        formset = inline.formset
+        data.update(
+            {
+                f"{formset.prefix}-TOTAL_FORMS": str(len(formset.forms)),
+                f"{formset.prefix}-INITIAL_FORMS": str(formset.initial_form_count()),
+            }
+        )
+        forms.extend(formset.forms)
+    for form in forms:
+        for name, field in form.fields.items():
+            value = form[name].value()
+            if value is None:
+                continue
+            key = form.add_prefix(name)
+            if isinstance(value, list | tuple):
+                data[key] = [str(v) for v in value]
+            elif isinstance(value, bool):
+                if value:
+                    data[key] = "on"
+            elif isinstance(value, FieldFile):
+                continue
+            else:
+                shown = field.widget.format_value(value)
+                if shown is not None:
+                    data[key] = shown
+    return data

@@ -386,6 +386,7 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    # WeasyPrint logs each layout step at INFO; only its warnings are worth reading.
-    "loggers": {"weasyprint": {"level": "WARNING"}},
+    # WeasyPrint logs each layout step at INFO, django-axes every successful sign-in:
+    # only their warnings (a failed sign-in, a lockout) are worth reading.
+    "loggers": {"weasyprint": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
