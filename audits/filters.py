@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
+
 import django_filters
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -44,11 +46,13 @@ class AuditFilter(ScopedFilterSet):
             pk__in=Audit.audited_bodies.through.objects.filter(body=value).values("audit_id")
         )
 
+    @staticmethod
+    def late(today: datetime.date) -> Q:
+        """Issued, the deadline passed, and not every body has answered yet."""
+        return Q(status=Audit.Status.ISSUED, response_deadline__lt=today)
+
     def by_overdue(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
         if value is None:
             return queryset
-        # Issued, the deadline passed, and not every body has answered yet.
-        late = queryset.filter(
-            status=Audit.Status.ISSUED, response_deadline__lt=timezone.localdate()
-        )
+        late = queryset.filter(self.late(timezone.localdate()))
         return late if value else queryset.exclude(pk__in=late.values("pk"))

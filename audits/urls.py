@@ -1,14 +1,22 @@
 from django.urls import path
 
-from .views import audit, exports, findings, history, lists
+from .views import audit, dashboards, exports, findings, history, lists
 
 urlpatterns = [
     path("audits/", lists.audit_list, name="audit-list"),
+    path("audits/export/<slug:format>/", lists.audit_list_export, name="audit-list-export"),
     path("audits/new/", audit.audit_create, name="audit-create"),
     path("audits/new/coordinated/", audit.audit_create_from_set, name="audit-create-from-set"),
     path("audits/<int:pk>/", audit.audit_detail, name="audit-detail"),
     path("audits/<int:pk>/pdf/<slug:kind>/", exports.audit_pdf, name="audit-pdf"),
     path("reports/follow-up/", exports.followup_report, name="followup-report"),
+    path("dashboard/", dashboards.dashboard, name="dashboard"),
+    path("regions/<slug:code>/dashboard/", dashboards.region_dashboard, name="region-dashboard"),
+    path(
+        "question-sets/<int:pk>/comparison/",
+        dashboards.question_set_comparison,
+        name="question-set-comparison",
+    ),
     path("exports/<uuid:pk>/", exports.export_status, name="export-status"),
     path("exports/<uuid:pk>/download/", exports.export_download, name="export-download"),
     path("audits/<int:pk>/history/", history.audit_history, name="audit-history"),

@@ -24,7 +24,7 @@ from recommendations.models import FollowUp, Measure, Recommendation, Response
 from tracker.history.models import HistoryEvent
 from tracker.history.queries import refers_to
 
-from .models import Body, Membership, Region, User
+from .models import Body, Indicator, Membership, Region, User
 
 AUDIT_SIDE_ROLES = Membership.AUDIT_SIDE_ROLES
 
@@ -58,6 +58,10 @@ class Scope:
 
     def bodies(self) -> QuerySet[Body]:
         return Body.objects.filter(region__in=self.region_ids)
+
+    def indicators(self) -> QuerySet[Indicator]:
+        # Targets and outcomes are the region's own published figures: every role sees them.
+        return Indicator.objects.filter(region__in=self.region_ids)
 
     def _audit_filter(self) -> Q:
         issued = ~Q(status__in=Audit.DRAFT_STATUSES)
@@ -232,3 +236,16 @@ def scope_for(user: User | AnonymousUser) -> Scope:
     )
     user._tracker_scope = scope  # type: ignore[union-attr]
     return scope
+
+
+# The public page: no sign-in, so no Scope. Only regions that opted in, only issued audits.
+
+
+def public_regions() -> QuerySet[Region]:
+    return Region.objects.filter(public_page=True)
+
+
+def public_audits(region: Region) -> QuerySet[Audit]:
+    if not region.public_page:
+        return Audit.objects.none()
+    return Audit.objects.filter(region=region).issued()

@@ -129,6 +129,14 @@ class Region(models.Model):
             "Overdue measures are reminded weekly."
         ),
     )
+    public_page = models.BooleanField(
+        _("public page"),
+        default=False,
+        help_text=_(
+            "Publish a page without sign-in listing the issued audits, their reports and "
+            "the status of each recommendation. Drafts and names of people never appear."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]

@@ -18,6 +18,8 @@ from recommendations.reminders.calendar import (
     calendar_token_revoke,
     calendar_url,
 )
+from tracker.api.authentication import api_token_create, api_token_revoke
+from tracker.api.models import ApiToken
 from tracker.pages import posted
 
 from .forms import AccountForm
@@ -44,6 +46,13 @@ def account(request: HttpRequest) -> HttpResponse:
             samesite=settings.LANGUAGE_COOKIE_SAMESITE,
         )
         return response
+    return _account_page(request, form)
+
+
+def _account_page(
+    request: HttpRequest, form: AccountForm, *, new_api_token: str = ""
+) -> HttpResponse:
+    user = request.user
     return render(
         request,
         "regions/account.html",
@@ -51,8 +60,30 @@ def account(request: HttpRequest) -> HttpResponse:
             "form": form,
             "feed_url": calendar_url(user),
             "two_step_on": confirmed_device(user) is not None,
+            "api_token": ApiToken.objects.filter(user=user).first(),
+            "new_api_token": new_api_token,
         },
     )
+
+
+@require_POST
+@login_required
+def account_api_token(request: HttpRequest) -> HttpResponse:
+    """Create a personal API token (replacing any earlier one) or revoke it. A new token
+    is shown on this one page and never again: only its hash is stored."""
+    user = request.user
+    action = request.POST.get("action")
+    if action == "new":
+        token = api_token_create(user)
+        response = _account_page(request, AccountForm(instance=user), new_api_token=token)
+        # The token is in this page alone: no cache, no back button copy.
+        response["Cache-Control"] = "no-store"
+        return response
+    if action == "revoke":
+        api_token_revoke(user)
+        messages.success(request, _("The API token was revoked. It no longer works."))
+    # Anything else is not a button of the page: back to it, nothing changed.
+    return redirect("account")
 
 
 @require_POST

@@ -4,7 +4,8 @@ The world is the demo (`load_demo`) plus, per region, the objects the demo lacks
 every region has the same kinds of object for the matrix to ask about:
 
     draft       an ongoing audit, sent to nobody yet but listing the secretary's body S
-    factcheck   a draft in fact check (the only status that can be issued)
+    factcheck   a draft in fact check (the only status that can be issued), started from
+                a coordinated question set no other region has used
     issued      an issued, open audit sent to S and to another body T of the region;
                 recommendations, responses and measures of both bodies
     issued_t    an issued, open audit sent to T only
@@ -47,7 +48,7 @@ from audits.models import (
     SharedQuestion,
 )
 from recommendations.models import Answer, FollowUp, Measure, Recommendation, Response
-from regions.models import Body, Membership, Region, User
+from regions.models import Body, Indicator, Membership, Region, User
 
 from .exports.pdf import read_pdf
 
@@ -68,7 +69,9 @@ NO_MEMBERSHIP_USERNAME = "utan.roll"
 # ---------------------------------------------------------------------------------------
 # Walking the URL configuration
 
-SKIPPED_PREFIXES = ("admin/", "i18n/", "static/", "media/")
+# public/: no sign-in by design; tests/regions/test_public.py covers what it shows.
+# api/: token-authenticated JSON, not pages; tests/api covers its scoping and writes.
+SKIPPED_PREFIXES = ("admin/", "i18n/", "static/", "media/", "public/", "api/")
 # Signing in and out, single sign-on included, is tested in tests/regions/test_*login*.
 SKIPPED_ROUTES = (
     "healthz",
@@ -238,6 +241,8 @@ def _build_region(code: str, scale: RatingScale) -> RegionWorld:
         audit=draft, position=q.position + 1, text=f"Andra behörighetsfrågan {code}?"
     )
     rw.put("audit", "draft", draft.pk, draft.title)
+    indicator = Indicator.objects.filter(region=region).order_by("pk").first()
+    rw.put("indicator", "cited", indicator.pk, indicator.name)
     rw.put("question", "draft", q.pk, q.text)
     rw.put("observation", "draft", obs.pk, obs.text)
     rw.put("recommendation", "draft", rec.pk, rec.text)
@@ -274,6 +279,15 @@ def _build_region(code: str, scale: RatingScale) -> RegionWorld:
         )
     open_t = _measure(resp_t, f"Behörighetsåtgärd {code} för {t.name}.")
     rw.put("audit", "issued", issued.pk, issued.reference_number)
+    rw.put("question-set", "coordinated", issued.question_set_id)
+    # The fact-check draft: a coordinated question set only this region has started.
+    draft_set = QuestionSet.objects.create(
+        title=f"Samordnad granskning av e-tjänster i {region.name}", year=2026
+    )
+    SharedQuestion.objects.create(question_set=draft_set, position=1, text="Finns e-tjänster?")
+    Audit.objects.filter(pk=factcheck.pk).update(question_set=draft_set)
+    rw.put("question-set", "draft", draft_set.pk)
+    rw.put("region", "region", code)
     rw.put("question", "issued", q.pk, q.text)
     rw.put("observation", "issued", obs.pk, obs.text)
     rw.put("recommendation", "issued", rec_s.pk, rec_s.text)

@@ -117,6 +117,13 @@ KINDS = {
     "calendar": ("active", "revoked", "inactive"),
     # done: a finished background PDF, requested by the region's auditor
     "export": ("done",),
+    # cited: one of the region's indicators (cited by its 1177 audit)
+    "indicator": ("cited",),
+    # the region itself (its dashboard)
+    "region": ("region",),
+    # coordinated: the demo's 1177 question set, whose issued audit every region has;
+    # draft: a set only this region has started, its audit still in fact check
+    "question-set": ("coordinated", "draft"),
 }
 
 # In another region nothing is visible whatever its status or body, so another region
@@ -133,6 +140,10 @@ OTHER_KINDS = {
     "response": ("issued", "issued_tbody"),
     "measure": ("issued", "issued_tbody"),
     "export": ("done",),
+    "indicator": ("cited",),
+    "region": ("region",),
+    # The coordinated set is every region's own too: comparing is what it is for.
+    "question-set": ("draft",),
 }
 
 Row = dict[str, str]
@@ -286,6 +297,20 @@ MEASURE_COMPLETE = row(  # a measure already done: back to the response
     secretary="      200    302         404          404      403",
     reader="         403    403         403          403      403",
     nomember="       404    404         404          404      404",
+)
+
+# A region's dashboard: whoever has a role in the region (figures narrowed by role).
+REGION_VIEW = row(auditor="200", office="200", secretary="200", reader="200", nomember="404")
+
+# The comparison of a coordinated audit: whoever sees one of its audits; a set only
+# started as a draft is its region's audit side's alone.
+#                         coordinated draft
+QUESTION_SET_VIEW = row(
+    auditor="             200         200",
+    office="              200         200",
+    secretary="           200         404",
+    reader="              200         404",
+    nomember="            404         404",
 )
 
 # ---------------------------------------------------------------------------------------
@@ -485,6 +510,13 @@ MATRIX: dict[str, Rule] = {
     "audit-list": Rule("none", get=EVERYONE_200, post=None),
     "recommendation-list": Rule("none", get=EVERYONE_200, post=None),
     "measure-list": Rule("none", get=EVERYONE_200, post=None),
+    "followup-list": Rule("none", get=EVERYONE_200, post=None),
+    # A list's download: the same rows as the list (the CSV's text is checked for leaks;
+    # XLSX is the same rows through the same view, tests/test_spreadsheets.py).
+    "audit-list-export": Rule("none", get=EVERYONE_200, post=None, extra_args=("csv",)),
+    "recommendation-list-export": Rule("none", get=EVERYONE_200, post=None, extra_args=("csv",)),
+    "measure-list-export": Rule("none", get=EVERYONE_200, post=None, extra_args=("csv",)),
+    "followup-list-export": Rule("none", get=EVERYONE_200, post=None, extra_args=("csv",)),
     "inbox": Rule("none", get=SECRETARIES_ONLY, post=None),
     "audit-create": Rule("none", get=AUDIT_SIDE_ONLY, post=AUDIT_SIDE_ONLY),
     "audit-create-from-set": Rule("none", get=AUDIT_SIDE_ONLY, post=AUDIT_SIDE_ONLY),
@@ -499,6 +531,10 @@ MATRIX: dict[str, Rule] = {
         "audit", get=AUDIT_VIEW, post=None, extra_args=("report",), shows_marker=True
     ),
     "followup-report": Rule("none", get=EVERYONE_200, post=None),
+    # Dashboards: the overview has a row per region of the user's (none: an empty page).
+    "dashboard": Rule("none", get=EVERYONE_200, post=None),
+    "region-dashboard": Rule("region", get=REGION_VIEW, post=None),
+    "question-set-comparison": Rule("question-set", get=QUESTION_SET_VIEW, post=None),
     "export-status": Rule("export", get=OWNER_ONLY, post=None, shows_marker=True),
     "export-download": Rule("export", get=OWNER_ONLY, post=None, shows_marker=True),
     "audit-section": Rule("audit", get=AUDIT_VIEW, post=None, extra_args=("questions",), htmx=True),
@@ -544,9 +580,20 @@ MATRIX: dict[str, Rule] = {
     # button without an action changes nothing and goes back to the account page.
     "account": Rule("none", get=EVERYONE_200, post=EVERYONE_200),
     "account-calendar": Rule("none", get=None, post=EVERYONE_302),
+    # A personal API token: created (the page shows it once) or revoked; a POST without
+    # an action changes nothing and goes back to the account page.
+    "account-api-token": Rule("none", get=None, post=EVERYONE_302),
     # Two-step sign-in: the page for everyone signed in; turning off without an app set
     # up goes back to the page.
     "two-factor": Rule("none", get=EVERYONE_200, post=EVERYONE_200),
+    # Indicators: every role of the region sees its targets and outcomes.
+    "indicator-list": Rule("none", get=EVERYONE_200, post=None),
+    "indicator-detail": Rule(
+        "indicator",
+        get=row(auditor="200", office="200", secretary="200", reader="200", nomember="404"),
+        post=None,
+        shows_marker=True,
+    ),
     "two-factor-off": Rule("none", get=None, post=EVERYONE_302),
     "calendar-feed": Rule("calendar", get=CALENDAR_FEED, post=None, shows_marker=True, public=True),
 }
@@ -592,7 +639,7 @@ def cases(rule: Rule, actor: Actor) -> list[tuple[str, str, str]]:
 
 def url_args(rule: Rule, key: Any) -> tuple[Any, ...]:
     if rule.family == "none":
-        return ()
+        return rule.extra_args
     if rule.family == "response-pair":
         return (*key, *rule.extra_args)
     return (key, *rule.extra_args)
@@ -896,7 +943,7 @@ def hidden_texts(world: World, actor: Actor, unique: set[str]) -> set[str]:
 # ---------------------------------------------------------------------------------------
 # Lists: rows the user may not see never appear; rows they may see do.
 
-LIST_PAGES = ("audit-list", "recommendation-list", "measure-list", "home", "inbox")
+LIST_PAGES = ("audit-list", "recommendation-list", "measure-list", "followup-list", "home", "inbox")
 MEASURE_RESPONSE = {
     "issued": "issued",
     "issued_done": "issued",

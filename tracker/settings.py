@@ -13,6 +13,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from .api.conf import REST_FRAMEWORK, SPECTACULAR_SETTINGS  # noqa: F401 - the API's settings
 from .env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -68,6 +69,10 @@ INSTALLED_APPS = [
     "regions",
     "audits",
     "recommendations",
+    # The REST API at /api/v1/ (tracker/api/): its tokens, and the OpenAPI schema.
+    "rest_framework",
+    "drf_spectacular",
+    "tracker.api",
 ]
 
 MIDDLEWARE = [

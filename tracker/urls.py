@@ -22,6 +22,8 @@ urlpatterns = [
     path("login/sso/callback/", oidc.callback, name="oidc_authentication_callback"),
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
+    # The REST API (tracker/api/urls.py): /api/v1/..., its schema at /api/v1/schema/.
+    path("api/", include("tracker.api.urls")),
     path("", include("audits.urls")),
     path("", include("recommendations.urls")),
     path("", include("regions.urls")),

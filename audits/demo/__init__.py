@@ -98,6 +98,8 @@ def load_demo(*, today: datetime.date) -> DemoResult:
     audits = {}
     for code, region in regions.items():
         audits[code] = _load_audit(region, question_set, scale, levels, code)
+        # The 1177 reports quote the region's 1177 figures against their targets.
+        audits[code].indicators.add(*Indicator.objects.filter(region=region))
     _load_norrbotten(audits["norrbotten"], regions["norrbotten"], users["norrbotten"], today)
     _load_vastmanland(audits["vastmanland"], today)
     _load_vasterbotten(
@@ -143,7 +145,11 @@ def _load_question_set() -> QuestionSet:
 
 
 def _load_region(spec: dict[str, Any]) -> Region:
-    region = _get_or_create(Region, code=spec["code"], defaults={"name": spec["name"]})
+    region = _get_or_create(
+        Region,
+        code=spec["code"],
+        defaults={"name": spec["name"], "public_page": spec.get("public_page", False)},
+    )
     for name, short_name, kind in spec["bodies"]:
         _get_or_create(
             Body, region=region, name=name, defaults={"short_name": short_name, "kind": kind}
@@ -225,6 +231,16 @@ def _load_indicators(regions: dict[str, Region]) -> None:
             indicator=answered,
             period_start=datetime.date(year, 10, 1),
             period_end=datetime.date(year, 10, 31),
+            defaults={"value": value},
+        )
+    # Satisfaction as Nöjd Kund Index; the report follows it without a target of its own.
+    satisfaction = indicator("norrbotten", "Nöjd Kund Index (NKI) för 1177 på telefon", "index")
+    for year, value in ((2018, 82), (2019, 83)):
+        _get_or_create(
+            Outcome,
+            indicator=satisfaction,
+            period_start=datetime.date(year, 1, 1),
+            period_end=datetime.date(year, 12, 31),
             defaults={"value": value},
         )
     wait = indicator("vastmanland", "Medelväntetid 1177 på telefon", "min", "lower")

@@ -34,6 +34,8 @@ PURPOSE = (
 REGIONS = [
     {
         "code": "norrbotten",
+        # The demo's public page (/public/norrbotten/): issued audits, no sign-in.
+        "public_page": True,
         "name": "Region Norrbotten",
         "bodies": [("Regionstyrelsen", "RS", "board"), ("Regionfullmäktige", "RF", "council")],
         "areas": {

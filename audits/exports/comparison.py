@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
-from audits.models import Assessment, Audit, QuestionSet, SharedQuestion
+from audits.models import Assessment, Audit, QuestionSet, RatingScale, SharedQuestion
 from recommendations.models import Recommendation, Response
 from regions.access import Scope
 
@@ -42,8 +42,17 @@ def question_set_for(request: DocumentRequest, scope: Scope) -> QuestionSet:
     return question_set
 
 
-def build(request: DocumentRequest, scope: Scope, *, today: datetime.date) -> Document:
-    question_set = question_set_for(request, scope)
+@dataclass
+class Comparison:
+    columns: list[Column]
+    lines: list[Line]
+    scales: list[RatingScale]
+
+
+def compare(question_set: QuestionSet, scope: Scope) -> Comparison:
+    """Shared questions x regions, for the memo and the comparison page alike: only
+    the audits Scope.comparison_audits lets the user compare, in a fixed number of
+    queries however many regions took part."""
     audits = list(
         scope.comparison_audits(question_set)
         .select_related("region", "rating_scale")
@@ -84,6 +93,14 @@ def build(request: DocumentRequest, scope: Scope, *, today: datetime.date) -> Do
         Line(question, [by_cell.get((question.pk, audit.pk)) for audit in audits])
         for question in question_set.questions.select_related("parent")
     ]
+    scale_ids = {audit.rating_scale_id for audit in audits}
+    scales = list(RatingScale.objects.filter(pk__in=scale_ids).prefetch_related("levels"))
+    return Comparison(columns, lines, sorted(scales, key=lambda scale: scale.name))
+
+
+def build(request: DocumentRequest, scope: Scope, *, today: datetime.date) -> Document:
+    question_set = question_set_for(request, scope)
+    comparison = compare(question_set, scope)
     return Document(
         template="pdf/comparison.html",
         title=f"{KIND_LABELS[Kind.COMPARISON]}: {question_set.title} ({question_set.year})",
@@ -91,9 +108,9 @@ def build(request: DocumentRequest, scope: Scope, *, today: datetime.date) -> Do
         running_header=f"{question_set.title} ({question_set.year})",
         context={
             "question_set": question_set,
-            "columns": columns,
-            "lines": lines,
+            "columns": comparison.columns,
+            "lines": comparison.lines,
             "today": today,
-            "scales": sorted({audit.rating_scale for audit in audits}, key=lambda s: s.name),
+            "scales": comparison.scales,
         },
     )

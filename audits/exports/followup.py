@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import datetime
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from audits.figures import (
+    Chart,
+    YearRate,
+    implementation_by_year,
+    implementation_chart,
+    implementations,
+    status_chart,
+)
 from audits.models import Audit
 from recommendations.models import FollowUp, Recommendation
 from regions.access import Scope
 from regions.models import Body, Region
-from tracker.charts import Bar, bar_chart, data_uri
 
 from .documents import KIND_LABELS, Document, DocumentRequest, Kind, NotFound, safe_filename
 
@@ -23,23 +30,6 @@ from .documents import KIND_LABELS, Document, DocumentRequest, Kind, NotFound, s
 class Row:
     recommendation: Recommendation
     latest: FollowUp | None
-
-
-@dataclass
-class YearRate:
-    year: int
-    total: int
-    implemented: int
-
-    @property
-    def percent(self) -> int:
-        return round(100 * self.implemented / self.total) if self.total else 0
-
-
-@dataclass
-class Chart:
-    title: str
-    src: str
 
 
 def region_for(request: DocumentRequest, scope: Scope) -> Region:
@@ -92,7 +82,8 @@ def build(request: DocumentRequest, scope: Scope, *, today: datetime.date) -> Do
     )
     overdue = [m for m in measures if m.is_overdue(today)]
     revised = [m for m in measures if m.revised_due_date is not None]
-    rates = implementation_by_year(recommendations)
+    # The same figures and charts as the region dashboard (audits/figures.py).
+    rates = implementation_by_year(implementations(_filtered(request, scope, region)), today=today)
     by_status = Counter(r.status for r in recommendations)
     body = Body.objects.filter(pk=request.body).first() if request.body else None
     filters = [
@@ -103,8 +94,6 @@ def build(request: DocumentRequest, scope: Scope, *, today: datetime.date) -> Do
             capfirst(Recommendation.Status(request.status).label) if request.status else None,
         ),
     ]
-    total = sum(rate.total for rate in rates)
-    implemented = sum(rate.implemented for rate in rates)
     return Document(
         template="pdf/followup.html",
         title=f"{KIND_LABELS[Kind.FOLLOWUP]}: {region.name}",
@@ -118,7 +107,7 @@ def build(request: DocumentRequest, scope: Scope, *, today: datetime.date) -> Do
             "overdue": [(m, (today - m.due_date).days) for m in overdue],
             "revised": revised,
             "rates": rates,
-            "rate_total": YearRate(0, total, implemented),
+            "rate_total": YearRate.combined(rates),
             "status_counts": [
                 (str(label).capitalize(), by_status[value])
                 for value, label in Recommendation.Status.choices
@@ -129,35 +118,10 @@ def build(request: DocumentRequest, scope: Scope, *, today: datetime.date) -> Do
     )
 
 
-def implementation_by_year(recommendations: list[Recommendation]) -> list[YearRate]:
-    """Per year of issue: how many were implemented (withdrawn ones do not count)."""
-    totals: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    for recommendation in recommendations:
-        if recommendation.status == Recommendation.Status.WITHDRAWN:
-            continue
-        issued = recommendation.audit.issued_date
-        year = issued.year if issued else recommendation.audit.year
-        totals[year][0] += 1
-        if recommendation.status == Recommendation.Status.IMPLEMENTED:
-            totals[year][1] += 1
-    return [YearRate(year, total, done) for year, (total, done) in sorted(totals.items())]
-
-
 def _charts(by_status: Counter[str], rates: list[YearRate]) -> list[Chart]:
-    charts = []
-    status_bars = [
-        Bar(str(label).capitalize(), by_status[value], str(by_status[value]))
-        for value, label in Recommendation.Status.choices
-        if by_status[value]
+    title = _("Implementation rate by year of issue")
+    charts = [
+        status_chart(by_status),
+        implementation_chart([(str(rate.year), rate) for rate in rates], title) if rates else None,
     ]
-    if status_bars:
-        title = _("Recommendations by status")
-        charts.append(Chart(title, data_uri(bar_chart(status_bars, title=title))))
-    if rates:
-        title = _("Implementation rate by year of issue")
-        bars = [
-            Bar(str(rate.year), rate.percent, f"{rate.percent} % ({rate.implemented}/{rate.total})")
-            for rate in rates
-        ]
-        charts.append(Chart(title, data_uri(bar_chart(bars, title=title, maximum=100))))
-    return charts
+    return [chart for chart in charts if chart is not None]

@@ -81,6 +81,7 @@ def page_context(request: HttpRequest, audit: Audit) -> dict[str, object]:
         "responses": [] if audit.is_draft else responses_of(audit, scope),
         "team": list(audit.team.all()),
         "criteria": list(audit.criteria.all()),
+        "indicators": list(audit.indicators.all()),
         "bodies": bodies,
         "letter_bodies": sorted(letter_bodies.values(), key=lambda body: body.name),
         "can_edit": can_edit,

@@ -109,6 +109,7 @@ def test_every_auditor_page(page: Page, demo):
         stage="layout",
     )
     d = f"/audits/{draft.pk}/"
+    comparison = f"/question-sets/{issued.question_set_id}/comparison/"
     log_in(page, "revisor.norrbotten")
     _collect(
         page,
@@ -118,6 +119,8 @@ def test_every_auditor_page(page: Page, demo):
             ("audit-list-bad-filter", _visit(page, "/audits/?year=abc&region=x")),
             ("recommendation-list", _visit(page, "/recommendations/?overdue=true")),
             ("measure-list", _visit(page, "/measures/?status=in_progress")),
+            ("followup-list", _visit(page, "/follow-ups/?assessment=partly")),
+            ("followup-list-empty", _visit(page, "/follow-ups/?q=Kronoberg&year=abc")),
             ("issued-audit", _visit(page, f"/audits/{issued.pk}/")),
             ("draft-audit", _visit(page, d)),
             ("audit-history", _visit(page, f"/audits/{issued.pk}/history/")),
@@ -176,9 +179,29 @@ def test_every_auditor_page(page: Page, demo):
             ("followup-report", _visit(page, "/reports/follow-up/")),
             ("followup-report-errors", _visit(page, "/reports/follow-up/?region=x&year=abc")),
             ("export-rendering", _visit(page, f"/exports/{rendering.pk}/")),
+            ("dashboard", _visit(page, "/dashboard/")),
+            ("region-dashboard", _visit(page, "/regions/norrbotten/dashboard/")),
+            (
+                "region-dashboard-table",
+                _open_inline(
+                    page,
+                    "/regions/norrbotten/dashboard/",
+                    "details.chart-table summary",
+                    "details.chart-table table",
+                ),
+            ),
+            ("question-set-comparison", _visit(page, comparison)),
             ("account", _visit(page, "/account/")),
-            ("account-feed-on", _press(page, "/account/", "button[value=new]")),
-            ("account-feed-renewed", _press(page, "/account/", "button[value=new]")),
+            ("indicators", _visit(page, "/indicators/")),
+            ("indicator", _visit(page, f"/indicators/{issued.indicators.first().pk}/")),
+            (
+                "account-feed-on",
+                _press(page, "/account/", "form[action='/account/calendar/'] button[value=new]"),
+            ),
+            (
+                "account-feed-renewed",
+                _press(page, "/account/", "form[action='/account/calendar/'] button[value=new]"),
+            ),
         ],
     )
 
@@ -230,6 +253,12 @@ def test_every_reader_page_and_english(page: Page, demo):
             ("audit-page", _visit(page, f"/audits/{audit.pk}/")),
             ("response-page", _visit(page, f"/responses/{response.pk}/")),
             ("recommendation-page", _visit(page, f"/recommendations/{recommendation.pk}/")),
+            ("dashboard", _visit(page, "/dashboard/")),
+            ("region-dashboard", _visit(page, "/regions/norrbotten/dashboard/")),
+            (
+                "question-set-comparison",
+                _visit(page, f"/question-sets/{audit.question_set_id}/comparison/"),
+            ),
             ("account", _visit(page, "/account/")),
         ],
     )
@@ -241,6 +270,12 @@ def test_every_reader_page_and_english(page: Page, demo):
 
 
 def test_login_and_no_role_pages(page: Page, demo):
+    # The public pages first, without signing in (the demo's Norrbotten publishes).
+    page.goto("/public/")
+    check_page(page, "public-index")
+    page.locator("main a[href='/public/norrbotten/']").click()
+    expect(page.locator("h1")).to_contain_text("Region Norrbotten")
+    check_page(page, "public-region")
     page.goto("/login/")
     check_page(page, "login")
     page.locator("#id_username").fill("revisor.norrbotten")
@@ -294,3 +329,16 @@ def test_conflict_screen(page: Page, demo):
     check_page(page, "conflict")
     question.refresh_from_db()
     assert question.text == "Deras version av frågan?"
+
+
+def test_dashboard_tables_open_by_keyboard(page: Page, demo):
+    """Each chart's table opens from the keyboard, in the page's tab order."""
+    log_in(page, "lasare.norrbotten")
+    page.goto("/regions/norrbotten/dashboard/")
+    summaries = page.locator("details.chart-table summary")
+    assert summaries.count() >= 3
+    for index in range(summaries.count()):
+        tab_to(page, summaries.nth(index))
+        page.keyboard.press("Enter")
+        expect(page.locator("details.chart-table table").nth(index)).to_be_visible()
+    check_page(page, "region-dashboard-tables-open")
