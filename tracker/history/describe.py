@@ -16,6 +16,9 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from audits.models import AuditQuestion
+from recommendations.models import Recommendation, Response
+
 from .models import HistoryEvent
 from .tracked import NOISE_COLUMNS, tracked_models
 
@@ -70,7 +73,6 @@ class Entry:
     occurred_at: datetime.datetime
     kind: str
     subject: str
-    action: str
     who: str
     where: str
     changes: list[Change] = field(default_factory=list)
@@ -85,9 +87,6 @@ def _columns(model: type[models.Model]) -> dict[str, models.Field]:
 
 
 def _short(obj: models.Model) -> str:
-    from audits.models import AuditQuestion
-    from recommendations.models import Recommendation, Response
-
     if isinstance(obj, AuditQuestion):
         return Truncator(obj.text).chars(80)
     if isinstance(obj, Response):
@@ -109,7 +108,8 @@ class Resolver:
         self.names: dict[tuple[type[models.Model], Any], str] = {}
         for related, pks in wanted.items():
             rows = related._base_manager.all()
-            if related.__name__ == "Response":
+            if related is Response:
+                # _short names a response by its body.
                 rows = rows.select_related("body")
             for pk, obj in rows.in_bulk(list(pks)).items():
                 self.names[(related, pk)] = _short(obj)
@@ -194,7 +194,6 @@ def describe(events: Sequence[HistoryEvent]) -> list[Entry]:
                 occurred_at=timezone.localtime(event.occurred_at),
                 kind=str(KINDS.get(event.table_name, model._meta.verbose_name)),
                 subject=_subject(model, event.after or event.before or {}, resolver),
-                action=event.get_action_display(),
                 who=_who(event, users),
                 where=where,
                 changes=_changes(model, event, resolver) if event.action == "update" else [],
