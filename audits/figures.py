@@ -10,16 +10,32 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import functools
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    F,
+    Field,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from recommendations.models import FollowUp, Measure, Recommendation
+from recommendations.models import FollowUp, Measure, Recommendation, Response
 from regions.access import Scope
 from regions.models import Region
 from tracker.charts import Bar, Series, bar_chart, data_uri, grouped_bar_chart, stacked_bar_chart
@@ -100,6 +116,8 @@ class YearRate:
         return total
 
 
+# A region's recommendations share their audits' few issue dates: each is worked out once.
+@functools.lru_cache(maxsize=4096)
 def add_months(day: datetime.date, months: int) -> datetime.date:
     """The same day `months` later; the month's last day when it has no such day."""
     month = day.month - 1 + months
@@ -124,14 +142,22 @@ def implementations(recommendations: QuerySet[Recommendation]) -> list[Implement
         .exclude(status=Recommendation.Status.WITHDRAWN)
         .annotate(since=Coalesce(Subquery(last_other.values("date")[:1]), F("audit__issued_date")))
         .annotate(
-            implemented_on=Subquery(
-                FollowUp.objects.filter(
-                    recommendation=OuterRef("pk"),
-                    assessment=implemented,
-                    date__gte=OuterRef("since"),
-                )
-                .order_by("date", "recorded_at")
-                .values("date")[:1]
+            # Looked up only for the recommendations now implemented (the others' day is
+            # not used): the database skips both subqueries for the rest.
+            implemented_on=Case(
+                When(
+                    status=Recommendation.Status.IMPLEMENTED,
+                    then=Subquery(
+                        FollowUp.objects.filter(
+                            recommendation=OuterRef("pk"),
+                            assessment=implemented,
+                            date__gte=OuterRef("since"),
+                        )
+                        .order_by("date", "recorded_at")
+                        .values("date")[:1]
+                    ),
+                ),
+                output_field=DateField(),
             )
         )
         .order_by()
@@ -269,20 +295,42 @@ class Timeliness:
         return _("on time")
 
 
+def count_of(queryset: QuerySet) -> Coalesce:
+    """How many rows a correlated queryset has, as a subquery (0 for none).
+
+    Per outer row the database probes an index; a join with COUNT(DISTINCT ...) would
+    hash whole tables first, which costs more once a region has a thousand audits.
+    """
+    counted = (
+        queryset.order_by()
+        .annotate(n=Func(F("pk"), function="COUNT", output_field=IntegerField()))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted[:1]), 0, output_field=IntegerField())
+
+
 def timeliness(audits: QuerySet[Audit], scope: Scope, *, today: datetime.date) -> list[Timeliness]:
     """Each issued audit with how its responses came in against the deadline, newest
     first. A secretary counts only the bodies whose responses they may see."""
-    whole = Q(region__in=scope.audit_regions | scope.reader_regions)
-    bodies = whole | Q(audited_bodies__in=scope.secretary_bodies)
-    responses = whole | Q(responses__body__in=scope.secretary_bodies)
+    bodies = Audit.audited_bodies.through.objects.filter(audit=OuterRef("pk"))
+    responses = Response.objects.filter(audit=OuterRef("pk"))
+    whole = scope.audit_regions | scope.reader_regions
+    mine = Q(body__in=scope.secretary_bodies) if scope.secretary_bodies else None
+
+    def visible(count: Callable[[QuerySet], Any], rows: QuerySet, empty: Any, output: Field) -> Any:
+        """All rows in the regions the user sees whole, their own bodies' elsewhere."""
+        own = count(rows.filter(mine)) if mine is not None else Value(empty, output)
+        if not whole:
+            return own
+        return Case(When(region__in=whole, then=count(rows)), default=own, output_field=output)
+
+    body_count = visible(count_of, bodies, 0, IntegerField())
+    answered = visible(count_of, responses, 0, IntegerField())
+    last_received = visible(_latest, responses, None, DateField())
     rows = (
         audits.issued()
         .filter(response_deadline__isnull=False, issued_date__isnull=False)
-        .annotate(
-            body_count=Count("audited_bodies", filter=bodies, distinct=True),
-            answered=Count("responses", filter=responses, distinct=True),
-            last_received=Max("responses__received_date", filter=responses),
-        )
+        .annotate(body_count=body_count, answered=answered, last_received=last_received)
         .filter(body_count__gt=0)
         .order_by("-issued_date", "title", "pk")
         .values_list(
@@ -305,6 +353,10 @@ def timeliness(audits: QuerySet[Audit], scope: Scope, *, today: datetime.date) -
             )
         )
     return result
+
+
+def _latest(responses: QuerySet[Response]) -> Subquery:
+    return Subquery(responses.order_by("-received_date").values("received_date")[:1])
 
 
 def timeliness_chart(rows: Sequence[Timeliness]) -> Chart | None:
@@ -406,40 +458,29 @@ class RatingTable:
         return result
 
 
-def ratings_by_year(audits: QuerySet[Audit]) -> dict[int, RatingTable]:
+def ratings_by_year(audits: QuerySet[Audit], region_ids: Sequence[int]) -> dict[int, RatingTable]:
     """Per region: how many assessments gave each rating level, per audit year."""
     tables: dict[int, RatingTable] = defaultdict(RatingTable)
-    order: dict[int, tuple[str, int]] = {}
     rows = (
-        Assessment.objects.filter(question__audit__in=audits)
-        .order_by()
-        .values(
-            "question__audit__region_id",
-            "question__audit__year",
-            "level_id",
-            "level__label",
-            "level__colour",
-            "level__rank",
-            "level__scale__name",
+        # The regions again on the joined audit: without them the database reads every
+        # audit of the country to join the questions to (the scope is a subquery).
+        Assessment.objects.filter(
+            question__audit__in=audits, question__audit__region__in=region_ids
         )
+        .order_by()
+        # Grouped by numbers only: grouping by the levels' words would sort text.
+        .values_list("question__audit__region_id", "question__audit__year", "level_id")
         .annotate(n=Count("pk"))
     )
-    for row in rows:
-        table = tables[row["question__audit__region_id"]]
-        level_id = row["level_id"]
-        order[level_id] = (row["level__scale__name"], row["level__rank"])
+    counted = list(rows)
+    levels = RatingLevel.objects.select_related("scale").in_bulk({row[2] for row in counted})
+    for region_id, year, level_id, n in counted:
+        table = tables[region_id]
         if all(level.pk != level_id for level in table.levels):
-            table.levels.append(
-                RatingLevel(
-                    pk=level_id,
-                    label=row["level__label"],
-                    colour=row["level__colour"],
-                    rank=row["level__rank"],
-                )
-            )
-        table.counts.setdefault(row["question__audit__year"], {})[level_id] = row["n"]
+            table.levels.append(levels[level_id])
+        table.counts.setdefault(year, {})[level_id] = n
     for table in tables.values():
-        table.levels.sort(key=lambda level: order[level.pk])
+        table.levels.sort(key=lambda level: (level.scale.name, level.rank))
     return tables
 
 
@@ -510,7 +551,7 @@ def figures(
     for row in timeliness(audits, scope, today=today):
         responses[row.region].append(row)
     overdue = overdue_buckets(scope.measures().filter(response__audit__region__in=ids), today=today)
-    ratings = ratings_by_year(audits)
+    ratings = ratings_by_year(audits, ids)
     return [
         RegionFigures(
             region=region,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from tracker.admin import VersionedAdmin
 from tracker.uploads import ChecksDocuments
 
+from .filters import RecommendationFilter
 from .models import Answer, DecisionItem, FollowUp, Measure, Recommendation, Reminder, Response
 from .services import followup_record
 
@@ -85,6 +86,8 @@ class AnswerInline(admin.StackedInline):
 
 
 class OverdueFilter(admin.SimpleListFilter):
+    """Measures past their (revised) due date and not done, as on the measure list."""
+
     title = _("overdue")
     parameter_name = "overdue"
 
@@ -100,16 +103,39 @@ class OverdueFilter(admin.SimpleListFilter):
         return queryset
 
 
+class RecommendationOverdueFilter(OverdueFilter):
+    """Late as the recommendation list means it: the response or a promised measure."""
+
+    def queryset(self, request, queryset: QuerySet[Recommendation]) -> QuerySet[Recommendation]:
+        late = RecommendationFilter.late(timezone.localdate())
+        if self.value() == "yes":
+            return queryset.filter(late)
+        if self.value() == "no":
+            return queryset.exclude(late)
+        return queryset
+
+
 @admin.register(Recommendation)
 class RecommendationAdmin(VersionedAdmin):
     form = RecommendationForm
-    list_display = ("__str__", "audit", "body", "status", "is_priority")
-    list_filter = ("audit__region", "audit__year", "body", "status", "is_priority")
+    list_display = ("__str__", "audit", "body", "status", "is_priority", "response_deadline")
+    list_filter = (
+        "audit__region",
+        "audit__year",
+        "body",
+        "status",
+        "is_priority",
+        RecommendationOverdueFilter,
+    )
     search_fields = ("text", "audit__title", "audit__reference_number", "body__name")
     autocomplete_fields = ["audit", "body", "questions"]
     list_select_related = ("audit", "body")
     date_hierarchy = "created_at"
     inlines = [AnswerInline, FollowUpInline]
+
+    @admin.display(description=_("response deadline"), ordering="audit__response_deadline")
+    def response_deadline(self, recommendation: Recommendation) -> datetime.date | None:
+        return recommendation.audit.response_deadline
 
 
 class DecisionItemInline(admin.TabularInline):
@@ -179,6 +205,7 @@ class MeasureAdmin(VersionedAdmin):
         "responsible",
         "original_due_date",
         "revised_due_date",
+        "due_date",
         "status",
         "completed_date",
         "region",

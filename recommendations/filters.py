@@ -110,8 +110,10 @@ class MeasureFilter(ScopedFilterSet):
     def by_overdue(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
         if value is None:
             return queryset
-        late = Measure.objects.overdue(timezone.localdate()).values("pk")
-        return queryset.filter(pk__in=late) if value else queryset.exclude(pk__in=late)
+        # The condition on the list's own rows, not a subquery of the table's overdue
+        # measures: the database then checks each row of the region once.
+        late = self.late(timezone.localdate())
+        return queryset.filter(late) if value else queryset.exclude(late)
 
 
 class FollowUpFilter(django_filters.FilterSet):

@@ -435,6 +435,14 @@ class FollowUp(models.Model):
         verbose_name = _("follow-up")
         verbose_name_plural = _("follow-ups")
         get_latest_by = ["date", "recorded_at"]
+        indexes = [
+            # A recommendation's follow-ups in date order: its latest assessment (follow-up
+            # due, reminders) and the day it was implemented (dashboards), read from the
+            # index without sorting.
+            models.Index(
+                fields=["recommendation", "date", "recorded_at"], name="followup_by_date_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.date}: {self.get_assessment_display()}"

@@ -63,14 +63,23 @@ class Scope:
         # Targets and outcomes are the region's own published figures: every role sees them.
         return Indicator.objects.filter(region__in=self.region_ids)
 
-    def _audit_filter(self) -> Q:
-        issued = ~Q(status__in=Audit.DRAFT_STATUSES)
-        allowed = Q(region__in=self.audit_regions) | (issued & Q(region__in=self.reader_regions))
+    def _audit_filter(self, path: str = "") -> Q:
+        """Which audits may be seen, as a condition on the audit at `path` ("" for the
+        audit itself, "audit__" for a recommendation's, "response__audit__" ...).
+
+        A condition on the joined audit rather than "audit IN (the visible audits)": the
+        database then plans from the filter the page adds (a region, a body) instead of
+        first collecting every visible audit in a subquery.
+        """
+        issued = ~Q(**{f"{path}status__in": Audit.DRAFT_STATUSES})
+        allowed = Q(**{f"{path}region__in": self.audit_regions})
+        if self.reader_regions:
+            allowed |= issued & Q(**{f"{path}region__in": self.reader_regions})
         if self.secretary_bodies:
             sent_to_my_bodies = Audit.audited_bodies.through.objects.filter(
                 body_id__in=self.secretary_bodies
             ).values("audit_id")
-            allowed |= issued & Q(pk__in=sent_to_my_bodies)
+            allowed |= issued & Q(**{f"{path}pk__in": sent_to_my_bodies})
         return allowed
 
     def audits(self) -> QuerySet[Audit]:
@@ -79,24 +88,35 @@ class Scope:
         return Audit.objects.filter(self._audit_filter())
 
     def questions(self) -> QuerySet[AuditQuestion]:
-        return AuditQuestion.objects.filter(audit__in=self.audits())
+        if not self.region_ids:
+            return AuditQuestion.objects.none()
+        return AuditQuestion.objects.filter(self._audit_filter("audit__"))
 
     def recommendations(self) -> QuerySet[Recommendation]:
-        return Recommendation.objects.filter(audit__in=self.audits())
+        if not self.region_ids:
+            return Recommendation.objects.none()
+        return Recommendation.objects.filter(self._audit_filter("audit__"))
+
+    def _response_filter(self, path: str = "") -> Q:
+        visible = Q(**{f"{path}audit__region__in": self.audit_regions | self.reader_regions})
+        if self.secretary_bodies:
+            visible |= Q(**{f"{path}body__in": self.secretary_bodies})
+        return visible & self._audit_filter(f"{path}audit__")
 
     def responses(self) -> QuerySet[Response]:
         if not self.region_ids:
             return Response.objects.none()
-        visible = Q(audit__region__in=self.audit_regions) | Q(audit__region__in=self.reader_regions)
-        if self.secretary_bodies:
-            visible |= Q(body__in=self.secretary_bodies)
-        return Response.objects.filter(visible, audit__in=self.audits())
+        return Response.objects.filter(self._response_filter())
 
     def measures(self) -> QuerySet[Measure]:
-        return Measure.objects.filter(response__in=self.responses())
+        if not self.region_ids:
+            return Measure.objects.none()
+        return Measure.objects.filter(self._response_filter("response__"))
 
     def follow_ups(self) -> QuerySet[FollowUp]:
-        return FollowUp.objects.filter(recommendation__in=self.recommendations())
+        if not self.region_ids:
+            return FollowUp.objects.none()
+        return FollowUp.objects.filter(self._audit_filter("recommendation__audit__"))
 
     def question_sets(self) -> QuerySet[QuestionSet]:
         # Coordinated question sets are shared between regions by design; starting an

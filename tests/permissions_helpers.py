@@ -89,14 +89,14 @@ class FoundURL:
     name: str | None
 
 
-def walk_urls() -> list[FoundURL]:
+def walk_urls(skipped_prefixes: tuple[str, ...] = SKIPPED_PREFIXES) -> list[FoundURL]:
     """Every URL pattern of the project, with its full route, minus the skipped ones."""
     found: list[FoundURL] = []
 
     def visit(patterns: list[Any], prefix: str) -> None:
         for pattern in patterns:
             route = prefix + str(pattern.pattern)
-            if route.startswith(SKIPPED_PREFIXES):
+            if route.startswith(skipped_prefixes):
                 continue
             if isinstance(pattern, URLResolver):
                 visit(pattern.url_patterns, route)

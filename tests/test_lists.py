@@ -10,7 +10,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from audits.models import Audit, RatingLevel
 from regions.models import Body, Membership, Region, User
@@ -322,7 +322,7 @@ def test_paging_links_keep_the_filters_and_the_sort(browser, settings):
     params = {"body": hsn, "o": "-number", "q": "1177"}
     query = f"body={hsn}&amp;o=-number&amp;q=1177"
     pages = [browser.get(reverse(RECOMMENDATIONS), {**params, "page": n}) for n in (1, 2, 3)]
-    assert pages[0].context["page"].paginator.count == 5
+    assert pages[0].context["page"].count == 5
     assert f'href="?{query}&amp;page=2" rel="next"' in pages[0].content.decode()
     assert f'href="?{query}&amp;page=1" rel="prev"' in pages[1].content.decode()
     assert f'href="?{query}&amp;page=3" rel="next"' in pages[1].content.decode()
@@ -402,3 +402,31 @@ def test_odd_parameters_never_break_a_list(browser, subtests, url_name):
             page = browser.get(reverse(url_name), params)
             assert page.status_code == 200
             assert sv("Filter") in text(page)
+
+
+def test_a_long_list_is_counted_only_up_to_a_limit(browser, page_size, monkeypatch):
+    monkeypatch.setattr("tracker.filtering.COUNT_UP_TO", 7)
+    first = browser.get(reverse(RECOMMENDATIONS))
+    assert first.context["page"].count is None
+    assert first.context["page"].num_pages is None
+    html = text(first)
+    assert sv("More than %(limit)s items") % {"limit": 7} in html
+    assert 'rel="next"' in html
+    assert sv("Last page") not in html
+    # The last page is found even without a count, from a number past the end.
+    last = browser.get(reverse(RECOMMENDATIONS), {"page": 999})
+    assert len(last.context["page"]) == 2
+    assert 'rel="next"' not in last.content.decode()
+    assert last.context["page"].number == 3
+
+
+def test_a_short_list_says_how_many_and_which_page_of_how_many(browser, page_size):
+    second = browser.get(reverse(RECOMMENDATIONS), {"page": 2})
+    assert second.context["page"].count == 12
+    html = text(second)
+    with translation.override("sv"):
+        items = translation.ngettext("%(counter)s item", "%(counter)s items", 12) % {"counter": 12}
+    assert items != "12 items"
+    assert items in html
+    assert sv("Page %(number)s of %(total)s") % {"number": 2, "total": 3} in html
+    assert sv("Last page") in html

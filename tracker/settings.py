@@ -131,6 +131,11 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Model choice fields and other iterators would otherwise open a server-side cursor:
+    # DECLARE, FETCH and CLOSE, three round trips for a dozen rows, and a cursor that a
+    # transaction-pooling PgBouncer in front of several web servers cannot keep.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "regions.User"
@@ -168,6 +173,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_HTTP_RESPONSE_CODE = 429
+# The counters are rows in the database, so every web process counts the same failures.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 # Personal data: only the failure counters axes needs (username, address, user agent,
 # removed after the cool-off). No log of successful sign-ins, no permanent failure log,
 # and its log lines name neither the username nor the address.
@@ -190,6 +197,8 @@ SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 60 * 60)
 SESSION_MAX_SECONDS = env_int("SESSION_MAX_SECONDS", 12 * 60 * 60)
 # The stored session (and cookie) outlive no sign-in: expired rows go with clearsessions.
 SESSION_COOKIE_AGE = SESSION_MAX_SECONDS
+# In the database, which every web process shares: any of them can serve the next request.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # Optional single sign-on through the region's identity provider (regions/oidc.py): on
 # when OIDC_ISSUER is set. The endpoints are configured, not discovered, so that nothing
@@ -247,13 +256,44 @@ STATICFILES_DIRS = [
     # htmx from the npm registry (package-lock.json), served as our own file: no CDN.
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
 ]
-# Uploaded reports and decisions live outside any public URL; views serve them.
+# Uploaded reports and decisions live outside any public URL; views serve them, through
+# the storage API only (tracker/uploads.py). STORAGE_BACKEND=s3 keeps them in a bucket that
+# every web and worker process shares instead of the UPLOAD_ROOT folder.
 MEDIA_ROOT = Path(env_str("UPLOAD_ROOT", str(VAR_DIR / "uploads")))
+STORAGE_BACKEND = env_str("STORAGE_BACKEND", "local")
+
+
+def _upload_storage() -> dict:
+    if STORAGE_BACKEND == "local":
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    if STORAGE_BACKEND != "s3":
+        raise ImproperlyConfigured(f"STORAGE_BACKEND must be local or s3, got {STORAGE_BACKEND!r}")
+    if not env_str("S3_BUCKET"):
+        raise ImproperlyConfigured("STORAGE_BACKEND=s3 needs S3_BUCKET.")
+    options = {
+        "bucket_name": env_str("S3_BUCKET"),
+        "location": env_str("S3_PREFIX"),
+        "endpoint_url": env_str("S3_ENDPOINT_URL") or None,
+        "region_name": env_str("S3_REGION") or None,
+        # Private objects under the bucket's own policy; the app never hands out their URLs.
+        "default_acl": None,
+        "querystring_auth": env_bool("S3_QUERYSTRING_AUTH", True),
+        # A second upload under a taken name gets a new name; a stored document never changes.
+        "file_overwrite": False,
+        # A download larger than this is spooled to a temporary file rather than memory.
+        "max_memory_size": 5 * 1024 * 1024,
+    }
+    # Without keys boto3 looks for its own: AWS_* variables, an instance or pod role.
+    keys = {"access_key": "S3_ACCESS_KEY_ID", "secret_key": "S3_SECRET_ACCESS_KEY"}
+    options.update({option: env_str(name) for option, name in keys.items() if env_str(name)})
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
 # Signed responses and reports: PDF or Word only (checked by content), at most this size.
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _upload_storage(),
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG

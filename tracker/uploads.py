@@ -5,6 +5,7 @@ from __future__ import annotations
 import mimetypes
 import re
 import zipfile
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -13,6 +14,8 @@ from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+
+from .forms import DocumentInput
 
 PDF, DOCX = "pdf", "docx"
 
@@ -57,7 +60,10 @@ def validate_document(upload: UploadedFile) -> str:
 
 def serve(document: FieldFile) -> FileResponse:
     """An uploaded file as a download. Callers load its row through the access scope
-    first: files live outside any public URL and reach users only this way."""
+    first: files live outside any public URL and reach users only this way.
+
+    Read through the storage API only, never a path on this server, so that every web
+    process finds the file whichever stored it (a shared folder or an S3 bucket)."""
     if not document:
         raise Http404
     try:
@@ -71,9 +77,18 @@ def serve(document: FieldFile) -> FileResponse:
 
 class ChecksDocuments:
     """For model forms with file fields: a new upload must be a PDF or Word document
-    within the size limit (judged by content); a stored file is left as it is."""
+    within the size limit (judged by content); a stored file is left as it is, and named
+    without a link: the admin's own widget would link the storage's URL (with S3, a
+    signed address of the bucket), around the views that check access."""
 
     document_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        for name in self.document_fields:
+            field = self.fields.get(name)  # type: ignore[attr-defined]
+            if field is not None and not isinstance(field.widget, DocumentInput):
+                field.widget = DocumentInput()
 
     def clean(self) -> dict:
         cleaned = super().clean()  # type: ignore[misc]

@@ -16,13 +16,10 @@ import io
 import os
 import platform
 import statistics
-import textwrap
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import weasyprint
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 from django.utils import timezone
@@ -31,9 +28,17 @@ from audits.demo import load_demo
 from audits.exports import DocumentRequest, Kind, render
 from audits.exports.synthetic import SyntheticRegion
 from audits.models import Audit
-from recommendations.management.commands.bench_reminders import database_version
 from regions.access import operator_scope
 from regions.models import Region
+from tracker.benchmarks import (
+    BENCHMARKS_FILE,
+    database_option,
+    database_place,
+    database_version,
+    load,
+    write_section,
+)
+from tracker.benchmarks import wrapped as _wrapped
 
 DEMO_REGION = "norrbotten"
 DEMO_REFERENCE = "Nr 11/2021"
@@ -41,7 +46,6 @@ DEMO_REFERENCE = "Nr 11/2021"
 SEED = 5
 LANGUAGE = "sv"
 SECTION = "## PDF rendering (issue 5)"
-BENCHMARKS_FILE = Path(settings.BASE_DIR) / "BENCHMARKS.md"
 
 
 @dataclass
@@ -133,12 +137,6 @@ def machine_line() -> str:
     )
 
 
-def load() -> str:
-    # Other work on the machine (tests, a browser) slows renders; say how busy it was.
-    one, five, _ = os.getloadavg()
-    return f"load average {one:.2f} (1 min), {five:.2f} (5 min) before the runs"
-
-
 def table(timings: list[Timing]) -> list[str]:
     lines = [
         "| document | pages | KB | median s | max s | goal |",
@@ -164,35 +162,8 @@ def verdicts(timings: list[Timing]) -> list[str]:
 
 
 def command_line(runs: int, recommendations: int) -> str:
-    # The database's address may carry a password; name only the database itself.
-    prefix = ""
-    if connection.vendor != "sqlite":
-        prefix = f"DATABASE_URL={connection.vendor}://…/{connection.settings_dict['NAME']} "
-    return f"{prefix}python manage.py bench_pdf --runs {runs} --recommendations {recommendations}"
-
-
-def _wrapped(text: str, indent: str = "") -> list[str]:
-    # The file's prose is wrapped at 88 columns; the table's rows are left whole.
-    return textwrap.wrap(
-        text,
-        width=88,
-        subsequent_indent=indent,
-        break_long_words=False,
-        break_on_hyphens=False,
-    )
-
-
-def database_place() -> str:
-    """Where the database is, without its address (which may carry a password)."""
-    name = connection.settings_dict["NAME"]
-    if connection.vendor == "sqlite":
-        path = Path(name)
-        if path.is_relative_to(settings.BASE_DIR):
-            path = path.relative_to(settings.BASE_DIR)
-        return f", file `{path}`"
-    host = connection.settings_dict.get("HOST") or "localhost"
-    where = "the same host" if host in ("localhost", "127.0.0.1", "::1") else "another host"
-    return f" on {where}, database `{name}`"
+    options = f"--runs {runs} --recommendations {recommendations}"
+    return f"{database_option()}python manage.py bench_pdf {options}"
 
 
 def section(*, runs: int, recommendations: int, data: str, busy: str, timings: list[Timing]) -> str:
@@ -223,25 +194,6 @@ def section(*, runs: int, recommendations: int, data: str, busy: str, timings: l
             *(line for verdict in verdicts(timings) for line in _wrapped(verdict, "  ")),
         ]
     )
-
-
-def write_section(text: str, path: Path = BENCHMARKS_FILE) -> None:
-    """Replace this benchmark's section (up to the next ## heading), or append it."""
-    lines = path.read_text(encoding="utf-8").splitlines()
-    start = next((i for i, line in enumerate(lines) if line.strip() == SECTION), None)
-    if start is None:
-        while lines and not lines[-1].strip():
-            lines.pop()
-        before, after = [*lines, ""], []
-    else:
-        end = next(
-            (i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines)
-        )
-        before, after = lines[:start], lines[end:]
-    new = [*before, *text.split("\n")]
-    if after:
-        new += ["", *after]
-    path.write_text("\n".join(new) + "\n", encoding="utf-8")
 
 
 def make_cases(audit: Audit, region: Region, recommendations: int) -> list[Timing]:
@@ -312,7 +264,7 @@ class Command(BaseCommand):
             text = section(
                 runs=runs, recommendations=recommendations, data=data, busy=busy, timings=timings
             )
-            write_section(text)
+            write_section(SECTION, text)
             out("")
             out(f"Wrote the section {SECTION!r} to {BENCHMARKS_FILE}.")
 

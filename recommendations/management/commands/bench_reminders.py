@@ -28,6 +28,7 @@ from recommendations.reminders.sweep import (
     response_overdue,
     sweep,
 )
+from tracker.benchmarks import database_version
 
 # The decision phase of sweep(), rule by rule, in the order sweep() runs them.
 RULES: tuple[tuple[str, Callable[[datetime.date], Iterable[object]]], ...] = (
@@ -80,17 +81,6 @@ def decide(today: datetime.date) -> dict[str, Timing]:
             elapsed = time.perf_counter() - started
         found[name] = Timing([elapsed], len(items), len(queries.captured_queries))
     return found
-
-
-def database_version() -> str:
-    if connection.vendor == "postgresql":
-        major, minor = divmod(connection.pg_version, 10000)
-        return f"PostgreSQL {major}.{minor}"
-    if connection.vendor == "sqlite":
-        import sqlite3
-
-        return f"SQLite {sqlite3.sqlite_version}"
-    return connection.vendor
 
 
 class Command(BaseCommand):

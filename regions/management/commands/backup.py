@@ -80,6 +80,12 @@ class Command(BaseCommand):
         self, folder: Path, params: dict[str, str], pg_dump: str, started: datetime.datetime
     ) -> dict[str, Any]:
         snapshot = _dump(folder / DUMP, params, pg_dump)
+        if settings.STORAGE_BACKEND == "s3":
+            bucket = settings.STORAGES["default"]["OPTIONS"]["bucket_name"]
+            self.stderr.write(
+                f"Uploads are kept in the S3 bucket {bucket}, not in UPLOAD_ROOT: this backup "
+                "holds none. Back the bucket up with the store's versioning or replication."
+            )
         uploads = Path(settings.MEDIA_ROOT)
         files, skipped = write_uploads(uploads, folder / UPLOADS)
         for path in skipped:

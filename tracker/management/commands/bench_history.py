@@ -20,8 +20,8 @@ from django.test import Client
 from django.urls import reverse
 
 from audits.models import Audit, AuditQuestion, Observation, RatingScale
-from recommendations.management.commands.bench_reminders import database_version
 from regions.models import Membership, Region, User
+from tracker.benchmarks import database_version
 from tracker.history.models import HistoryEvent
 
 TABLE = Observation._meta.db_table
