@@ -6,7 +6,6 @@ import datetime
 
 from django import template
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -48,7 +47,11 @@ def deadline(value: datetime.date | None, done: bool = False) -> SafeString:
     """The date, and unless done, how many days are left or how late it is."""
     if value is None:
         return mark_safe("–")
-    iso = date_format(value, "Y-m-d")
+    if isinstance(value, datetime.datetime):
+        value = timezone.localdate(value)
+    # ISO 8601 in every language; isoformat() is that, without the format machinery
+    # (a list shows this tag on every row).
+    iso = value.isoformat()
     stamp = format_html('<time datetime="{}">{}</time>', iso, iso)
     if done:
         return stamp
