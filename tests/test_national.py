@@ -8,6 +8,7 @@ import re
 from io import StringIO
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import models, transaction
@@ -39,6 +40,7 @@ from recommendations.reminders.sweep import (
     response_overdue,
 )
 from regions.models import Body, Membership, Region, User
+from tracker.benchmarks import write_section
 
 from .conftest import ensure_rating_scales
 
@@ -245,3 +247,58 @@ def test_rating_scales_are_what_the_generator_rates_on(national, db):
     assert used <= set(RatingScale.objects.values_list("code", flat=True))
     mismatched = Assessment.objects.exclude(level__scale=F("question__audit__rating_scale"))
     assert not mismatched.exists()
+
+
+BENCH_ROW = re.compile(
+    r"^\| (?P<page>[^|]+?) \| (?P<p50>[\d,.]+) \| (?P<p95>[\d,.]+) \| (?P<queries>\d+) \| "
+    r"(?P<floor>[\d,.]+|–) \| (?P<floor_ratio>[\d.]+x|–) \| (?P<admin>[\d,.]+|–) \| "
+    r"(?P<admin_queries>\d+|–) \| (?P<admin_ratio>[\d.]+x|–) \|$",
+    re.MULTILINE,
+)
+
+
+def _number(text: str) -> float:
+    return float(text.replace(",", ""))
+
+
+def test_page_bench_compares_each_list_with_its_floor_and_the_admin(national, db):
+    users, sessions = User.objects.count(), Session.objects.count()
+    out = StringIO()
+    call_command("bench", "--runs=2", "--warmup=1", stdout=out)
+    report = out.getvalue()
+
+    rows = {row["page"]: row for row in BENCH_ROW.finditer(report)}
+    lists = [name for name in rows if "list" in name or "inbox" in name]
+    assert len(lists) == 4, list(rows)
+    assert any(name.startswith("Audit page") for name in rows)
+    assert "Region dashboard" in rows
+    assert any(name.startswith("Coordinated comparison matrix") for name in rows)
+    assert "Reminder sweep, decision phase" in rows
+    assert any(name.startswith("Demo audit report PDF") for name in rows)
+    for name, row in rows.items():
+        assert 0 < _number(row["p50"]) <= _number(row["p95"]), name
+        assert int(row["queries"]) >= 1, name
+    for name in lists:
+        row = rows[name]
+        # The ratios are the quotients of the times shown (which are rounded to 0.1 ms).
+        floor, page, admin = _number(row["floor"]), _number(row["p95"]), _number(row["admin"])
+        assert floor > 0 and admin > 0, name
+        shown = float(row["floor_ratio"].rstrip("x")), float(row["admin_ratio"].rstrip("x"))
+        assert shown == pytest.approx((page / floor, admin / page), rel=0.15, abs=0.1), name
+        assert int(row["admin_queries"]) >= 1, name
+    for goal in ("p95 <= 50 ms", "<= 10 queries", "<= 3x floor", ">= 5x faster than the admin"):
+        assert goal in report
+    assert "Pages opened for" in report
+    # Everything the bench made (an admin, sessions, the demo for the PDF) is rolled back.
+    assert (User.objects.count(), Session.objects.count()) == (users, sessions)
+    assert not Audit.objects.filter(reference_number="Nr 11/2021").exists()
+
+
+def test_a_benchmark_section_is_replaced_in_place_or_appended(tmp_path):
+    path = tmp_path / "BENCHMARKS.md"
+    path.write_text("# Benchmarks\n\n## One\n\nold\n\n## Two\n\nkept\n", encoding="utf-8")
+    write_section("## Three", "## Three\n\nadded", path)
+    write_section("## One", "## One\n\nnew", path)
+    assert path.read_text(encoding="utf-8") == (
+        "# Benchmarks\n\n## One\n\nnew\n\n## Two\n\nkept\n\n## Three\n\nadded\n"
+    )

@@ -226,6 +226,7 @@ def section(
             SECTION,
             "",
             f"Command: `{command}`",
+            "",
             *wrapped(
                 "Server time through Django's test client in one process (middleware, "
                 "session, view, queries, template; no network). The floor runs the page's "
