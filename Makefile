@@ -35,8 +35,15 @@ pdf-preview: setup
 	cp $$last docs/screenshots/pdf-report-summary-table.png
 	@echo "Pages as PNG: $(PREVIEW)/report-*.png (summary table copied to docs/screenshots/)"
 
+# The tests that need no shared service run in TEST_PROCESSES processes (pytest-xdist, a
+# test database each); those with real Celery, SMTP, gunicorn or Chromium processes, which
+# share Redis and ports, run after them one at a time. Exit status 5 is "no test selected"
+# (a PYTEST_ARGS selection that falls wholly in the other half).
+TEST_PROCESSES ?= 2
 test: install messages
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_PROCESSES) -m "not services and not e2e" $(PYTEST_ARGS) \
+		|| [ $$? -eq 5 ]
+	$(BIN)/python -m pytest -m "services or e2e" $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 setup: install messages migrate
 
