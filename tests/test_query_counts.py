@@ -127,6 +127,31 @@ def _more_measures(response: Response, recommendations, user: User | None = None
         measure.recommendations.set(recommendations[: 1 + i % 3])
 
 
+def _more_sent(
+    template: Audit,
+    body: Body,
+    *,
+    year: int,
+    issued: datetime.date,
+    first_deadline: datetime.date,
+    text: str,
+) -> None:
+    """MORE issued audits "Granskning 0..19" of the template's region, each sent to `body`
+    with one recommendation, their deadlines a day apart from `first_deadline`."""
+    for i in range(MORE):
+        audit = Audit.objects.create(
+            region=template.region,
+            title=f"Granskning {i}",
+            year=year,
+            rating_scale=template.rating_scale,
+            status=Audit.Status.ISSUED,
+            issued_date=issued,
+            response_deadline=first_deadline + datetime.timedelta(days=i),
+        )
+        audit.audited_bodies.add(body)
+        Recommendation.objects.create(audit=audit, body=body, number=1, text=text)
+
+
 # The pages -------------------------------------------------------------------------------
 
 
@@ -225,18 +250,14 @@ def test_inbox(demo, db, django_assert_max_num_queries):
     follow_up = Audit.objects.get(region__code="vasterbotten", status=Audit.Status.ISSUED)
     committee = follow_up.audited_bodies.get()
     recommendations = _more_recommendations(follow_up, committee)
-    for i in range(MORE):
-        audit = Audit.objects.create(
-            region=follow_up.region,
-            title=f"Granskning {i}",
-            year=TODAY.year,
-            rating_scale=follow_up.rating_scale,
-            status=Audit.Status.ISSUED,
-            issued_date=TODAY - datetime.timedelta(days=30),
-            response_deadline=TODAY + datetime.timedelta(days=i),
-        )
-        audit.audited_bodies.add(committee)
-        Recommendation.objects.create(audit=audit, body=committee, number=1, text="Gör något.")
+    _more_sent(
+        follow_up,
+        committee,
+        year=TODAY.year,
+        issued=TODAY - datetime.timedelta(days=30),
+        first_deadline=TODAY,
+        text="Gör något.",
+    )
     _more_measures(Response.objects.get(audit=_audit("vasterbotten")), recommendations)
     _assert_flat(
         browser,
@@ -298,19 +319,16 @@ def test_start_page_of_the_audit_side(demo, db, django_assert_max_num_queries):
     before = _queries(browser, url)
     earlier = _audit("vasterbotten")
     committee = earlier.audited_bodies.get()
+    # Unanswered since 2022: due for follow-up long ago.
+    _more_sent(
+        earlier,
+        committee,
+        year=2022,
+        issued=datetime.date(2022, 1, 1),
+        first_deadline=datetime.date(2022, 3, 1),
+        text="Följ upp.",
+    )
     for i in range(MORE):
-        issued = Audit.objects.create(
-            region=earlier.region,
-            title=f"Granskning {i}",
-            year=2022,
-            rating_scale=earlier.rating_scale,
-            status=Audit.Status.ISSUED,
-            issued_date=datetime.date(2022, 1, 1),
-            response_deadline=datetime.date(2022, 3, 1) + datetime.timedelta(days=i),
-        )
-        issued.audited_bodies.add(committee)
-        # Unanswered since 2022: due for follow-up long ago.
-        Recommendation.objects.create(audit=issued, body=committee, number=1, text="Följ upp.")
         Audit.objects.create(
             region=earlier.region,
             title=f"Pågående {i}",
@@ -335,18 +353,14 @@ def test_start_page_of_a_secretary(demo, db, django_assert_max_num_queries):
     before = _queries(browser, url)
     earlier = _audit("vasterbotten")
     committee = earlier.audited_bodies.get()
-    for i in range(MORE):
-        issued = Audit.objects.create(
-            region=earlier.region,
-            title=f"Granskning {i}",
-            year=2022,
-            rating_scale=earlier.rating_scale,
-            status=Audit.Status.ISSUED,
-            issued_date=datetime.date(2022, 1, 1),
-            response_deadline=TODAY + datetime.timedelta(days=i),
-        )
-        issued.audited_bodies.add(committee)
-        Recommendation.objects.create(audit=issued, body=committee, number=1, text="Svara.")
+    _more_sent(
+        earlier,
+        committee,
+        year=2022,
+        issued=datetime.date(2022, 1, 1),
+        first_deadline=TODAY,
+        text="Svara.",
+    )
     _assert_flat(browser, url, before, django_assert_max_num_queries, "Granskning 19")
 
 
@@ -616,18 +630,14 @@ def test_calendar_feed(demo, db, django_assert_max_num_queries):
     before = _queries(browser, url)
     earlier = _audit("vasterbotten")
     committee = earlier.audited_bodies.get()
-    for i in range(MORE):
-        awaited = Audit.objects.create(
-            region=earlier.region,
-            title=f"Granskning {i}",
-            year=TODAY.year,
-            rating_scale=earlier.rating_scale,
-            status=Audit.Status.ISSUED,
-            issued_date=TODAY - datetime.timedelta(days=30),
-            response_deadline=TODAY + datetime.timedelta(days=i),
-        )
-        awaited.audited_bodies.add(committee)
-        Recommendation.objects.create(audit=awaited, body=committee, number=1, text="Svara.")
+    _more_sent(
+        earlier,
+        committee,
+        year=TODAY.year,
+        issued=TODAY - datetime.timedelta(days=30),
+        first_deadline=TODAY,
+        text="Svara.",
+    )
     response = Response.objects.get(audit=earlier)
     _more_measures(response, list(earlier.recommendations.all()))
     with django_assert_max_num_queries(before + 2):

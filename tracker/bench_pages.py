@@ -47,7 +47,6 @@ class Measured:
     admin_queries: int = 0
     goal_ms: float | None = None
     goal_queries: int | None = None
-    note: str = ""
 
     def floor_ratio(self) -> float | None:
         return self.server.p95() / self.floor.p95() if self.floor else None

@@ -130,9 +130,7 @@ class Command(BaseCommand):
         admin_client = pages.browser(admin_user)
         for name, user, url, admin_url in pages.list_pages(subjects):
             out(f"  {name} ...")
-            measured = pages.Measured(
-                name, goal_ms=LIST_GOAL_MS, goal_queries=LIST_GOAL_QUERIES, note=url
-            )
+            measured = pages.Measured(name, goal_ms=LIST_GOAL_MS, goal_queries=LIST_GOAL_QUERIES)
             results.append(
                 pages.measure_page(
                     measured,
@@ -146,7 +144,7 @@ class Command(BaseCommand):
             )
         for name, user, url, goal in pages.one_off_pages(subjects):
             out(f"  {name} ...")
-            measured = pages.Measured(name, goal_ms=goal, note=url)
+            measured = pages.Measured(name, goal_ms=goal)
             results.append(
                 pages.measure_page(measured, pages.browser(user), url, warmup=warmup, runs=runs)
             )
@@ -160,14 +158,13 @@ class Command(BaseCommand):
         measured = pages.Measured("Reminder sweep, decision phase", goal_ms=SWEEP_GOAL_MS)
         measured.server = pages.time_calls(lambda: decide(today), warmup=warmup, runs=runs)
         measured.queries = len(pages.statements(lambda: decide(today)))
-        measured.note = f"{runs} runs"
         return measured
 
     def _pdf(self, today: datetime.date, *, runs: int, warmup: int) -> pages.Measured:
         audit = demo_audit(today)
         auditor = User.objects.get(username=f"revisor.{audit.region.code}")
         url = reverse("audit-pdf", args=[audit.pk, "report"])
-        measured = pages.Measured(f"Demo audit report PDF ({DEMO_REFERENCE})", note=url)
+        measured = pages.Measured(f"Demo audit report PDF ({DEMO_REFERENCE})")
         client = pages.browser(auditor)
         measured.server = pages.time_calls(
             lambda: pages.fetch(client, url), warmup=warmup, runs=runs
