@@ -593,5 +593,48 @@ class Assessment(Versioned):
             )
 
 
+class ReportImport(models.Model):
+    """A published report uploaded for import, with the draft audit the reader proposed.
+
+    Kept until the auditor has reviewed the draft and saved it as an audit (then `audit`
+    is set), so a review can be left and resumed; nothing becomes an audit without it.
+    """
+
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="report_imports", verbose_name=_("region")
+    )
+    file = models.FileField(_("report"), upload_to="imports/%Y/")
+    file_name = models.CharField(_("file name"), max_length=255)
+    text = models.TextField(_("text of the report"))
+    proposal = models.JSONField(_("proposal"), default=dict)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="report_imports",
+        verbose_name=_("uploaded by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    audit = models.ForeignKey(
+        Audit,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="report_imports",
+        verbose_name=_("audit"),
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("report import")
+        verbose_name_plural = _("report imports")
+
+    def __str__(self) -> str:
+        return self.file_name
+
+    @property
+    def proposed_title(self) -> str:
+        return str(self.proposal.get("title") or "")
+
+
 # Export jobs live with the export code; importing them here registers the model.
 from .exports.models import Export  # noqa: E402, F401

@@ -1,12 +1,19 @@
 from django.urls import path
 
-from .views import audit, dashboards, exports, findings, history, lists
+from .views import audit, dashboards, exports, findings, history, imports, lists
 
 urlpatterns = [
     path("audits/", lists.audit_list, name="audit-list"),
     path("audits/export/<slug:format>/", lists.audit_list_export, name="audit-list-export"),
     path("audits/new/", audit.audit_create, name="audit-create"),
     path("audits/new/coordinated/", audit.audit_create_from_set, name="audit-create-from-set"),
+    path("audits/import/", imports.report_import_upload, name="report-import"),
+    path("audits/import/<int:pk>/", imports.report_import_review, name="report-import-review"),
+    path(
+        "audits/import/<int:pk>/discard/",
+        imports.report_import_discard_view,
+        name="report-import-discard",
+    ),
     path("audits/<int:pk>/", audit.audit_detail, name="audit-detail"),
     path("audits/<int:pk>/pdf/<slug:kind>/", exports.audit_pdf, name="audit-pdf"),
     path("reports/follow-up/", exports.followup_report, name="followup-report"),

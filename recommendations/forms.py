@@ -5,11 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Max
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from audits.importing import Source, UnreadableDocument, read_document
 from audits.models import Audit, AuditQuestion, reading_order
 from regions.models import Body, Membership, User
 from tracker.forms import (
@@ -19,7 +22,7 @@ from tracker.forms import (
     VersionedForm,
     iso_date_fields,
 )
-from tracker.uploads import ChecksDocuments
+from tracker.uploads import DOCX, ChecksDocuments, document_kind
 
 from .models import Answer, FollowUp, Measure, Recommendation, Response
 
@@ -129,6 +132,53 @@ class ResponseForm(ChecksDocuments, VersionedForm):
 iso_date_fields(ResponseForm)
 
 
+class ResponseImportForm(forms.Form):
+    """A body's response document, read to fill in the response form for review.
+
+    Only read, never stored: the signed document is attached in the response form's
+    own document field, which checks it as every stored upload is checked."""
+
+    prefix = "import"
+
+    document = forms.FileField(
+        label=_("Response document"),
+        help_text=_(
+            "A PDF with text or a text file (.txt). The form below is filled in from it for "
+            "you to check; the file itself is not stored: attach the signed response in the "
+            "form's own document field."
+        ),
+        widget=forms.FileInput(attrs={"accept": ".pdf,.txt,application/pdf,text/plain"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.file_name = ""
+
+    def clean_document(self) -> Source:
+        """The document's text, judged by content (a PDF by its bytes, not its name)."""
+        upload = self.cleaned_data["document"]
+        limit = settings.UPLOAD_MAX_BYTES
+        if upload.size is not None and upload.size > limit:
+            raise ValidationError(
+                _("The file is too large (at most %(limit)s)."),
+                params={"limit": filesizeformat(limit)},
+            )
+        if document_kind(upload) == DOCX:
+            # Word's zip would otherwise be read as (garbled) text.
+            raise ValidationError(_("Upload the response as a PDF or a text file (.txt)."))
+        try:
+            source = read_document(upload.read())
+        except UnreadableDocument as error:
+            raise ValidationError(
+                _(
+                    "The document has no text that can be read. Upload a PDF with text (not "
+                    "a scanned image) or a text file (.txt)."
+                )
+            ) from error
+        self.file_name = upload.name or ""
+        return source
+
+
 class AnswerForm(forms.Form):
     """The body's answer to one recommendation; both stance and text, or neither."""
 
@@ -138,6 +188,9 @@ class AnswerForm(forms.Form):
     text = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}), required=False, label=_("Answer")
     )
+    # The passage ({"text", "page"}) of an imported response document that the proposed
+    # answer came from, shown next to it for review.
+    proposed_from: dict[str, Any] | None = None
 
     def __init__(self, *args: Any, recommendation: Recommendation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

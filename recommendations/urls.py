@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import lists, recommendations, responses
+from .views import lists, recommendations, response_import, responses
 
 urlpatterns = [
     path("inbox/", responses.inbox, name="inbox"),
@@ -44,6 +44,11 @@ urlpatterns = [
         "audits/<int:audit_pk>/responses/<int:body_pk>/",
         responses.response_edit,
         name="response-edit",
+    ),
+    path(
+        "audits/<int:audit_pk>/responses/<int:body_pk>/import/",
+        response_import.response_import,
+        name="response-import",
     ),
     path("responses/<int:pk>/", responses.response_detail, name="response-detail"),
     path("responses/<int:pk>/document/", responses.response_document, name="response-document"),

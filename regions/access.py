@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 
-from audits.models import Audit, AuditQuestion, QuestionSet
+from audits.models import Audit, AuditQuestion, QuestionSet, ReportImport
 from recommendations.models import FollowUp, Measure, Recommendation, Response
 from tracker.history.models import HistoryEvent
 from tracker.history.queries import refers_to
@@ -124,6 +124,13 @@ class Scope:
         if not self.audit_regions:
             return QuestionSet.objects.none()
         return QuestionSet.objects.all()
+
+    def report_imports(self) -> QuerySet[ReportImport]:
+        # An uploaded report under review is a draft audit in the making: the region's
+        # audit side only, whoever of them uploaded it.
+        if not self.audit_regions:
+            return ReportImport.objects.none()
+        return ReportImport.objects.filter(region__in=self.audit_regions)
 
     def comparison_audits(self, question_set: QuestionSet) -> QuerySet[Audit]:
         """The audits of a coordinated question set that a comparison may show.

@@ -13,6 +13,8 @@ every region has the same kinds of object for the matrix to ask about:
     awaiting    an issued audit sent to S that S has not answered yet
     calendar    calendar feed tokens: S's secretary's (active), an old one of theirs
                 (revoked), a deactivated user's (inactive)
+    report-import  an uploaded report under review (unsaved), and one already saved as
+                the draft audit (saved)
 
 S is the body of the region's demo secretary (norrbotten and vastmanland:
 Regionstyrelsen; vasterbotten: Hälso- och sjukvårdsnämnden); T is another body.
@@ -45,6 +47,7 @@ from audits.models import (
     Observation,
     QuestionSet,
     RatingScale,
+    ReportImport,
     SharedQuestion,
 )
 from recommendations.models import Answer, FollowUp, Measure, Recommendation, Response
@@ -393,7 +396,70 @@ def _build_region(code: str, scale: RatingScale) -> RegionWorld:
         data=html_to_pdf(f'<!DOCTYPE html><html lang="sv"><title>{marker}</title><p>{marker}</p>'),
     )
     rw.put("export", "done", export.pk, marker)
+
+    # report-import: a report the region's auditor uploaded, still under review, and one
+    # saved as the draft audit. The reader is not run: the proposal is written here.
+    for kind, saved_as in (("unsaved", None), ("saved", draft)):
+        title = f"Importerad rapport om hemsjukvården i {region.name} ({kind})"
+        report_import = ReportImport.objects.create(
+            region=region,
+            file=ContentFile(IMPORTED_REPORT.encode(), name=f"rapport-{code}-{kind}.txt"),
+            file_name=f"rapport-{code}-{kind}.txt",
+            text=IMPORTED_REPORT,
+            proposal=_imported_proposal(title, region.name),
+            created_by=User.objects.get(username=f"revisor.{code}"),
+            audit=saved_as,
+        )
+        rw.put("report-import", kind, report_import.pk, title)
     return rw
+
+
+def _imported_proposal(title: str, region_name: str) -> dict[str, Any]:
+    """What the reader proposes from IMPORTED_REPORT, rows enough to show a page that
+    queried per row."""
+    passage = {"text": "Revisionsfrågan bedöms som delvis uppfylld.", "page": None}
+    questions = [
+        {"number": "1", "text": "Finns det rutiner för läkemedel?", "rating": "Delvis uppfylld"},
+        {"number": "2", "text": "Följs rutinerna upp?", "rating": "Ej uppfylld"},
+    ]
+    for question in questions:
+        question |= {"source": passage, "rating_source": passage, "sub_questions": []}
+    questions[1]["sub_questions"] = [
+        {"number": "2.1", "text": "Varje månad?", "rating": "Uppfylld", "source": passage}
+    ]
+    return {
+        "title": title,
+        "region": region_name,
+        "year": 2026,
+        "scale": "uppfylld",
+        "questions": questions,
+        "recommendations": [
+            {"number": str(n), "text": f"Rekommendation {n}.", "body": "regionstyrelsen"}
+            for n in (1, 2)
+        ],
+        "sources": {"title": {"text": title, "page": 1}},
+    }
+
+
+# A report as an auditor would upload it, for the import's upload and review pages.
+IMPORTED_REPORT = """\
+Revisionsrapport
+
+Granskning av hemsjukvården
+
+2026-03-02
+
+Syftet med granskningen har varit att bedöma om styrelsen säkerställer en säker
+läkemedelshantering i hemsjukvården.
+
+Revisionsfråga 1: Finns det rutiner för läkemedel i hemsjukvården?
+
+Revisionsfrågan bedöms som delvis uppfylld.
+
+Revisionsfråga 2: Följs rutinerna upp?
+
+Revisionsfrågan bedöms som ej uppfylld.
+"""
 
 
 def build_world() -> World:
@@ -494,6 +560,7 @@ SNAPSHOT_MODELS: list[type[models.Model]] = [
     Measure,
     Measure.recommendations.through,
     FollowUp,
+    ReportImport,
 ]
 
 
@@ -504,7 +571,13 @@ def snapshot() -> list[list[tuple[Any, ...]]]:
         for model in SNAPSHOT_MODELS:
             table = connection.ops.quote_name(model._meta.db_table)
             cursor.execute(f"SELECT * FROM {table} ORDER BY 1")  # noqa: S608 - our own names
-            tables.append(cursor.fetchall())
+            # PostgreSQL hands JSON columns back as dicts: compared as text, they hash.
+            tables.append(
+                [
+                    tuple(repr(v) if isinstance(v, dict | list) else v for v in row)
+                    for row in cursor.fetchall()
+                ]
+            )
     return tables
 
 

@@ -40,6 +40,7 @@ from typing import Any
 
 import pytest
 from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import override_settings
 from django.urls import reverse
@@ -50,6 +51,7 @@ from recommendations.models import Measure, Recommendation, Response
 from regions.models import User
 
 from .permissions_helpers import (
+    IMPORTED_REPORT,
     NO_MEMBERSHIP_USERNAME,
     Actor,
     RegionWorld,
@@ -124,6 +126,9 @@ KINDS = {
     # coordinated: the demo's 1177 question set, whose issued audit every region has;
     # draft: a set only this region has started, its audit still in fact check
     "question-set": ("coordinated", "draft"),
+    # unsaved: a report uploaded by the region's auditor, under review; saved: one
+    # already saved as the region's draft audit
+    "report-import": ("unsaved", "saved"),
 }
 
 # In another region nothing is visible whatever its status or body, so another region
@@ -144,6 +149,7 @@ OTHER_KINDS = {
     "region": ("region",),
     # The coordinated set is every region's own too: comparing is what it is for.
     "question-set": ("draft",),
+    "report-import": ("unsaved", "saved"),
 }
 
 Row = dict[str, str]
@@ -313,6 +319,25 @@ QUESTION_SET_VIEW = row(
     nomember="            404         404",
 )
 
+# An uploaded report under review is a draft audit in the making: the region's audit side
+# sees it, whoever of them uploaded it; nobody else. Once saved as an audit, its review
+# and discard addresses lead to the audit (an empty POST to the review: the form again).
+#                      unsaved   saved
+REPORT_IMPORT = row(
+    auditor="          200       302",
+    office="           200       302",
+    secretary="        404       404",
+    reader="           404       404",
+    nomember="         404       404",
+)
+REPORT_IMPORT_DISCARD = row(
+    auditor="          302       302",
+    office="           302       302",
+    secretary="        404       404",
+    reader="           404       404",
+    nomember="         404       404",
+)
+
 # ---------------------------------------------------------------------------------------
 # Payloads for forbidden POSTs: what an intruder would send, so that a missing check
 # would really change the database (the tests also check that they would).
@@ -414,8 +439,27 @@ def _audit_data_new(case: Case) -> dict[str, Any]:
     }
 
 
+def _report_review_data(case: Case) -> dict[str, Any]:
+    """A reviewed draft that saves as an audit (no questions or recommendations)."""
+    data: dict[str, Any] = {
+        "title": INTRUSION,
+        "year": 2026,
+        "status": Audit.Status.ONGOING,
+        "rating_scale": case.world.scale,
+    }
+    for prefix in ("questions", "recommendations"):
+        data |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}
+    return data
+
+
 HOSTILE: dict[str, Callable[[Case], dict[str, Any]]] = {
     "audit-create": _audit_data_new,
+    "report-import": lambda c: {
+        "region": c.rw.region,
+        "file": SimpleUploadedFile("rapport.txt", IMPORTED_REPORT.encode()),
+    },
+    "report-import-review": _report_review_data,
+    "report-import-discard": lambda c: {},
     "audit-create-from-set": lambda c: {
         "question_set": c.world.question_set,
         "region": c.rw.region,
@@ -520,6 +564,12 @@ MATRIX: dict[str, Rule] = {
     "inbox": Rule("none", get=SECRETARIES_ONLY, post=None),
     "audit-create": Rule("none", get=AUDIT_SIDE_ONLY, post=AUDIT_SIDE_ONLY),
     "audit-create-from-set": Rule("none", get=AUDIT_SIDE_ONLY, post=AUDIT_SIDE_ONLY),
+    # Importing a published report: upload, review (the proposal's title is its marker).
+    "report-import": Rule("none", get=AUDIT_SIDE_ONLY, post=AUDIT_SIDE_ONLY),
+    "report-import-review": Rule(
+        "report-import", get=REPORT_IMPORT, post=REPORT_IMPORT, shows_marker=True
+    ),
+    "report-import-discard": Rule("report-import", get=None, post=REPORT_IMPORT_DISCARD),
     # The audit page and its details
     "audit-detail": Rule("audit", get=AUDIT_VIEW, post=None, shows_marker=True),
     # Who sees which events is narrowed further by Scope.history (tests/history).
@@ -570,6 +620,9 @@ MATRIX: dict[str, Rule] = {
     "follow-up-add": Rule("recommendation", get=FOLLOW_UP, post=FOLLOW_UP),
     # Responses and measures
     "response-edit": Rule("response-pair", get=RESPOND, post=RESPOND),
+    # Fills the response form from an uploaded document, unsaved (GET: the same form);
+    # an empty POST is the form with the file field's error. Nothing to intrude with.
+    "response-import": Rule("response-pair", get=RESPOND, post=RESPOND),
     "response-detail": Rule("response", get=RESPONSE_VIEW, post=None, shows_marker=True),
     "response-document": Rule("response", get=RESPONSE_VIEW, post=None),
     "measure-add": Rule("response", get=MEASURE_ADD, post=MEASURE_ADD),

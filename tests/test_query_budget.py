@@ -50,6 +50,8 @@ BUDGETS: dict[str, int] = {
     # An audit and its findings
     "audit-create": 12,
     "audit-create-from-set": 12,
+    "report-import": 8,  # the upload form and the imports not yet saved
+    "report-import-review": 9,  # flat in the questions and recommendations proposed
     "audit-detail": 16,
     "audit-section": 16,  # questions; each section renders the page's whole context
     "audit-section overall": 16,
@@ -77,6 +79,7 @@ BUDGETS: dict[str, int] = {
     "recommendation-delete": 5,
     "follow-up-add": 5,
     "response-edit": 10,
+    "response-import": 10,  # GET: the response form, as response-edit
     "response-detail": 10,
     "response-document": 5,
     "measure-add": 7,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -18,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from audits.models import Audit
 from regions.access import scope_for
 from regions.models import Body
 from tracker import uploads
@@ -30,10 +32,14 @@ from ..forms import (
     MeasureForm,
     MeasureReviseForm,
     ResponseForm,
+    ResponseImportForm,
 )
 from ..models import Answer, Measure, Recommendation, Response
 from ..services import AnswerInput, measure_complete, measure_revise, response_record
 from .common import get_editable_measure, get_response
+
+if TYPE_CHECKING:
+    from .response_import import Proposal
 
 
 @require_GET
@@ -66,44 +72,102 @@ def inbox(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _answer_forms(
-    request: HttpRequest, response: Response, recommendations: list[Recommendation]
-) -> list[AnswerForm]:
-    existing = {}
-    if response.pk:
-        existing = {a.recommendation_id: a for a in response.answers.all()}
-    forms = []
-    for recommendation in recommendations:
-        answer = existing.get(recommendation.pk)
-        initial = {"stance": answer.stance, "text": answer.text} if answer else {}
-        forms.append(
-            AnswerForm(
-                posted(request),
-                initial=initial,
-                recommendation=recommendation,
-                prefix=f"answer-{recommendation.pk}",
-            )
+@dataclass
+class ResponsePage:
+    """The response form page of one audit and body: the editing page and the import
+    view (which fills the same forms from a document, unsaved) both show it."""
+
+    audit: Audit
+    body: Body
+    response: Response
+    recommendations: list[Recommendation]
+
+    @classmethod
+    def load(cls, request: HttpRequest, audit_pk: int, body_pk: int) -> ResponsePage:
+        """404 unless the user sees the audit; 403 unless they may record this response."""
+        scope = scope_for(request.user)
+        audit = get_object_or_404(scope.audits().select_related("region"), pk=audit_pk)
+        body = get_object_or_404(Body, pk=body_pk, region=audit.region_id)
+        if (
+            not scope.can_respond(audit, body)
+            or not audit.audited_bodies.filter(pk=body.pk).exists()
+        ):
+            raise PermissionDenied
+        response = Response.objects.filter(audit=audit, body=body).first() or Response(
+            audit=audit, body=body
         )
-    return forms
+        recommendations = list(audit.recommendations.filter(body=body).order_by("number"))
+        return cls(audit, body, response, recommendations)
+
+    def forms(
+        self,
+        data: Any = None,
+        files: Any = None,
+        *,
+        initial: dict[str, Any] | None = None,
+        answers: dict[int, dict[str, Any]] | None = None,
+    ) -> tuple[ResponseForm, list[AnswerForm]]:
+        """The response form and one answer form per recommendation; `initial` and
+        `answers` (recommendation pk -> initial values) are proposals over what is
+        stored."""
+        form = ResponseForm(
+            data,
+            files,
+            instance=self.response,
+            initial=initial,
+            audit=self.audit,
+            body=self.body,
+        )
+        existing = {}
+        if self.response.pk:
+            existing = {a.recommendation_id: a for a in self.response.answers.all()}
+        answer_forms = []
+        for recommendation in self.recommendations:
+            answer = existing.get(recommendation.pk)
+            stored = {"stance": answer.stance, "text": answer.text} if answer else {}
+            answer_forms.append(
+                AnswerForm(
+                    data,
+                    initial={**stored, **(answers or {}).get(recommendation.pk, {})},
+                    recommendation=recommendation,
+                    prefix=f"answer-{recommendation.pk}",
+                )
+            )
+        return form, answer_forms
+
+    def render(
+        self,
+        request: HttpRequest,
+        form: ResponseForm,
+        answer_forms: list[AnswerForm],
+        *,
+        conflict: object = None,
+        import_form: ResponseImportForm | None = None,
+        imported: Proposal | None = None,
+    ) -> HttpResponse:
+        return render(
+            request,
+            "recommendations/response_form.html",
+            {
+                "audit": self.audit,
+                "body": self.body,
+                "form": form,
+                "answer_forms": answer_forms,
+                "conflict": conflict,
+                "response": self.response if self.response.pk else None,
+                "import_form": import_form or ResponseImportForm(),
+                # What the form was filled in from, for review (None: not imported).
+                "imported": imported,
+            },
+        )
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
 def response_edit(request: HttpRequest, audit_pk: int, body_pk: int) -> HttpResponse:
     """Record or correct a body's response: per recommendation or one narrative."""
-    scope = scope_for(request.user)
-    audit = get_object_or_404(scope.audits().select_related("region"), pk=audit_pk)
-    body = get_object_or_404(Body, pk=body_pk, region=audit.region_id)
-    if not scope.can_respond(audit, body) or not audit.audited_bodies.filter(pk=body.pk).exists():
-        raise PermissionDenied
-    response = Response.objects.filter(audit=audit, body=body).first() or Response(
-        audit=audit, body=body
-    )
-    recommendations = list(audit.recommendations.filter(body=body).order_by("number"))
-    form = ResponseForm(
-        posted(request), posted_files(request), instance=response, audit=audit, body=body
-    )
-    answer_forms = _answer_forms(request, response, recommendations)
+    page = ResponsePage.load(request, audit_pk, body_pk)
+    form, answer_forms = page.forms(posted(request), posted_files(request))
     conflict = None
     if request.method == "POST" and form.is_valid() and all(f.is_valid() for f in answer_forms):
         per_recommendation = form.cleaned_data["kind"] == Response.Kind.PER_RECOMMENDATION
@@ -112,7 +176,7 @@ def response_edit(request: HttpRequest, audit_pk: int, body_pk: int) -> HttpResp
             for f in answer_forms
             if f.answered
         ]
-        if per_recommendation and recommendations and not answers:
+        if per_recommendation and page.recommendations and not answers:
             form.add_error(
                 "kind",
                 _("Answer at least one recommendation, or choose one narrative response."),
@@ -133,18 +197,7 @@ def response_edit(request: HttpRequest, audit_pk: int, body_pk: int) -> HttpResp
             else:
                 messages.success(request, _("The response was saved."))
                 return redirect("response-detail", saved.pk)
-    return render(
-        request,
-        "recommendations/response_form.html",
-        {
-            "audit": audit,
-            "body": body,
-            "form": form,
-            "answer_forms": answer_forms,
-            "conflict": conflict,
-            "response": response if response.pk else None,
-        },
-    )
+    return page.render(request, form, answer_forms, conflict=conflict)
 
 
 @require_GET

@@ -72,6 +72,64 @@ def _press(page: Page, path: str, button: str) -> Callable[[], None]:
     return step
 
 
+# A short report to import, in the shape the firms write theirs.
+REPORT = """\
+Revisionsrapport
+
+Granskning av telefonrådgivningen
+
+Region Norrbotten
+
+2026-03-02
+
+Karin Ek, revisionskonsult
+
+Syftet med granskningen har varit att bedöma om regionstyrelsen styr telefonrådgivningen
+på ett ändamålsenligt sätt.
+
+Revisionsfråga 1: Finns det mål för hur snabbt samtal ska besvaras?
+
+Revisionsfrågan bedöms som uppfylld.
+
+Revisionsfråga 2: Följs tillgängligheten upp av styrelsen?
+
+Revisionsfrågan bedöms som delvis uppfylld.
+
+Rekommendationer
+
+Utifrån granskningens iakttagelser lämnas följande rekommendationer till regionstyrelsen:
+
+1. Inför en månatlig rapport om väntetiderna i telefonrådgivningen.
+"""
+
+
+def _import_report(page: Page) -> Callable[[], None]:
+    """Upload a report: the review page, with the draft next to its passages."""
+
+    def step() -> None:
+        page.goto("/audits/import/")
+        page.locator("#id_file").set_input_files(
+            files=[{"name": "rapport.txt", "mimeType": "text/plain", "buffer": REPORT.encode()}]
+        )
+        page.locator("main form[method=post] button[type=submit]").first.click()
+        expect(page.locator("#import-review")).to_be_visible()
+
+    return step
+
+
+def _review_errors(page: Page) -> Callable[[], None]:
+    """The review page again, with an error next to a field (on the last import)."""
+
+    def step() -> None:
+        page.goto("/audits/import/")
+        page.locator("main table a").first.click()
+        page.locator("#id_title").fill("")
+        page.locator("#import-review button[type=submit]").first.click()
+        expect(page.locator("#import-review .errorlist").first).to_be_visible()
+
+    return step
+
+
 def test_harness_reports_a_violation(page: Page):
     # The check itself must be able to fail: an unlabelled field is a violation.
     page.set_content(
@@ -171,6 +229,10 @@ def test_every_auditor_page(page: Page, demo):
             ("new-audit", _visit(page, "/audits/new/")),
             ("new-audit-errors", _submit_empty(page, "/audits/new/")),
             ("from-question-set", _visit(page, "/audits/new/coordinated/")),
+            ("report-import", _visit(page, "/audits/import/")),
+            ("report-import-errors", _submit_empty(page, "/audits/import/")),
+            ("report-import-review", _import_report(page)),
+            ("report-import-review-errors", _review_errors(page)),
             ("issue-form", _visit(page, f"/audits/{fact_check.pk}/issue/")),
             ("issue-form-errors", _submit_empty(page, f"/audits/{fact_check.pk}/issue/")),
             ("recommendation-page", _visit(page, f"/recommendations/{issued_rec.pk}/")),

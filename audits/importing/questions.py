@@ -1,0 +1,447 @@
+"""The audit questions of a report, their sub-questions and the rating each was given.
+
+Reports state their questions in one of a few places: a list under "Revisionsfrågor"
+(bulleted or numbered, sub-questions indented or numbered 1.1), a label per chapter
+("Revisionsfråga 2: ..."), or only in a summary or table where each question is
+followed by its answer. The list is taken from the most structured place found; the
+rating is then looked up after every place the question's words occur, counting only
+phrases that say they rate the question ("Revisionsfrågan bedöms som delvis
+uppfylld", "Bedömning: Ja", or a rating word on its own right after the question).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from .lines import Flat, Passage, ends_sentence, join, marker, starts_lower
+from .words import RATING_WORDS, is_heading, plain, rating_label
+
+QUESTION_HEADING = re.compile(r"(revisions|gransknings|kontroll|del)frågor", re.I)
+LABELLED = re.compile(
+    r"^(?:revisions|gransknings|del)?fråga\s+(\d{1,2}(?:\.\d{1,2})?)\s*[:.–-]\s*(\S.*)$", re.I
+)
+# A rating that says what it rates, after the question's words.
+STRONG = [
+    re.compile(
+        rf"(?:revisions|del|gransknings)?frågan\s+(?:bedöms|besvaras|anses|är|kan\s+besvaras)"
+        rf"\s+(?:som\s+|med\s+(?:ett\s+)?|vara\s+)?(?:att\s+den\s+är\s+)?({RATING_WORDS})\b",
+        re.I,
+    ),
+    re.compile(
+        rf"(?:^|\n)\s*(?:vår\s+)?bedömning(?:en)?\s*[:–-]?\s*\n?\s*({RATING_WORDS})\b", re.I
+    ),
+    re.compile(rf"(?:^|\n)\s*(?:svar|bedömt|betyg|status)\s*[:–-]\s*({RATING_WORDS})\b", re.I),
+    re.compile(
+        rf"vår\s+(?:samlade\s+)?bedömning\s+är\s+att\s+(?:revisions|del)?frågan\s+"
+        rf"(?:är|kan\s+besvaras\s+med|besvaras\s+med)\s+(?:ett\s+)?({RATING_WORDS})\b",
+        re.I,
+    ),
+]
+ANSWER_LINE = re.compile(r"^(?:svar|bedömning|vår\s+bedömning|kommentar)\s*[:.–-]", re.I)
+# A table cell: the rating alone at the start of the line right after the question.
+CELL = re.compile(
+    rf"^[ \t]*[|]?[ \t]*({RATING_WORDS})[ \t]*(?:[.,:;|–-]|$|[ \t]+[A-ZÅÄÖ])", re.I | re.M
+)
+
+
+@dataclass
+class Question:
+    number: str
+    lines: list[str]
+    first: int  # line index in the document
+    stop: int
+    sub_questions: list[Question] = field(default_factory=list)
+    rating: str | None = None
+    rating_source: Passage | None = None
+
+    @property
+    def text(self) -> str:
+        return join(self.lines)
+
+
+def find_questions(flat: Flat) -> list[Question]:
+    questions = _listed(flat) or []
+    listed = None
+    if questions:
+        listed = (questions[0].first, max(q.stop for q in questions))
+    labelled = _labelled(flat)
+    if (
+        len(labelled) > len(questions)
+        or (len(labelled) == len(questions) and not any(q.sub_questions for q in questions))
+    ) and labelled:
+        questions, listed = labelled, None
+    if not questions:
+        questions = _answered_in_place(flat)
+    _rate(flat, questions, listed)
+    return questions
+
+
+def as_dicts(flat: Flat, questions: list[Question]) -> list[dict[str, Any]]:
+    return [
+        {
+            "number": q.number,
+            "text": q.text,
+            "rating": q.rating,
+            "sub_questions": as_dicts(flat, q.sub_questions),
+            "source": flat.passage_of_lines(q.first, q.stop),
+            "rating_source": q.rating_source,
+        }
+        for q in questions
+    ]
+
+
+# Where the questions are listed ------------------------------------------------------
+
+
+def _listed(flat: Flat) -> list[Question] | None:
+    """The list under a "Revisionsfrågor" heading or an intro ending in a colon."""
+    lines = [line.text for line in flat.lines]
+    best: list[Question] | None = None
+    for i, text in enumerate(lines):
+        if not QUESTION_HEADING.search(text) or len(text) > 160:
+            continue
+        is_title = is_heading(text) or (len(text) < 60 and not ends_sentence(text))
+        if not (is_title or text.rstrip().endswith(":")):
+            continue
+        found = _list_after(lines, i + 1)
+        if found and (best is None or _size(found) > _size(best)):
+            best = found
+    return best
+
+
+def _size(questions: list[Question]) -> tuple[int, int]:
+    """More questions first; then the list whose items read as whole questions (a
+    table's column text mixed into its lines makes items that do not end in "?")."""
+    every = [q for main in questions for q in [main, *main.sub_questions]]
+    return len(every), sum(q.text.endswith("?") for q in every)
+
+
+def _list_after(lines: list[str], start: int) -> list[Question]:
+    # The list starts within a few lines of its heading (after a sentence or two).
+    i = start
+    while i < len(lines) and i < start + 8:
+        if marker(lines[i]) or lines[i].rstrip().endswith("?"):
+            break
+        if is_heading(lines[i]) and i > start:
+            return []
+        i += 1
+    else:
+        return []
+    items: list[Question] = []
+    main_kind: tuple[str, str] | None = None
+    answering = False
+    while i < len(lines):
+        text = lines[i]
+        found = marker(text)
+        if items and not found and (ANSWER_LINE.match(text) or answering):
+            # "Svar: Delvis. ..." under a question: its answer, not the list's end.
+            if is_heading(text) and not ANSWER_LINE.match(text):
+                break
+            answering = True
+            last = items[-1].sub_questions[-1] if items[-1].sub_questions else items[-1]
+            last.stop = i + 1
+            i += 1
+            continue
+        answering = False
+        current = (items[-1].sub_questions[-1] if items and items[-1].sub_questions else None) or (
+            items[-1] if items else None
+        )
+        if found:
+            kind, mark, rest = found
+            shape = (kind, _shape(mark))
+            if main_kind is None:
+                main_kind = shape
+            if shape == main_kind and not _ends_list(text, items):
+                number = mark if kind == "number" else str(len(items) + 1)
+                items.append(Question(number.rstrip("."), [rest], i, i + 1))
+            elif items and _is_sub(shape, main_kind, mark, items[-1].number):
+                parent = items[-1]
+                number = mark if "." in mark else f"{parent.number}.{len(parent.sub_questions) + 1}"
+                parent.sub_questions.append(Question(number, [rest], i, i + 1))
+            else:
+                break
+        elif (
+            current
+            and not is_heading(text)
+            and (not _complete(current.lines) or starts_lower(text))
+        ):
+            current.lines.append(text)
+            current.stop = i + 1
+        elif (main_kind is None and text.rstrip().endswith("?")) or (
+            main_kind == ("plain", "") and _question_start(lines, i)
+        ):
+            # Questions listed without markers: one per sentence ending in "?".
+            main_kind = ("plain", "")
+            items.append(Question(str(len(items) + 1), [text], i, i + 1))
+        else:
+            break
+        i += 1
+    for item in items:
+        item.stop = max([item.stop] + [sub.stop for sub in item.sub_questions])
+    # A list of headings or criteria is not a list of questions.
+    if not items or not any(q.text.endswith("?") or len(q.text) > 40 for q in items):
+        return []
+    return items
+
+
+def _shape(mark: str) -> str:
+    if mark[:1].isdigit():
+        return "dotted" if "." in mark.rstrip(".") else "number"
+    return mark
+
+
+def _is_sub(shape: tuple[str, str], main: tuple[str, str] | None, mark: str, parent: str) -> bool:
+    if main is None or shape == main:
+        return False
+    if shape[0] == "number":
+        return mark.startswith(f"{parent}.")
+    return True
+
+
+def _complete(lines: list[str]) -> bool:
+    return ends_sentence(lines[-1])
+
+
+def _ends_list(text: str, items: list[Question]) -> bool:
+    return is_heading(text) and not text.rstrip().endswith("?") and bool(items)
+
+
+def _question_start(lines: list[str], i: int) -> bool:
+    """Line i opens a question sentence that ends with "?" within three lines."""
+    for j in range(i, min(i + 3, len(lines))):
+        if lines[j].rstrip().endswith("?"):
+            return True
+        if ends_sentence(lines[j]):
+            return False
+    return False
+
+
+def _labelled(flat: Flat) -> list[Question]:
+    """ "Revisionsfråga 2: Finns ...?" at the head of each chapter."""
+    lines = [line.text for line in flat.lines]
+    found: dict[str, Question] = {}
+    for i, text in enumerate(lines):
+        m = LABELLED.match(text)
+        if not m or m[1] in found:
+            continue
+        question = Question(m[1], [m[2]], i, i + 1)
+        j = i + 1
+        while not _complete(question.lines) and j < len(lines) and j < i + 6:
+            if is_heading(lines[j]) or marker(lines[j]):
+                break
+            question.lines.append(lines[j])
+            j += 1
+        question.stop = j
+        found[m[1]] = question
+    mains = [q for number, q in found.items() if "." not in number]
+    for number, q in found.items():
+        if "." in number:
+            parent = found.get(number.split(".")[0])
+            if parent:
+                parent.sub_questions.append(q)
+            else:
+                mains.append(q)
+    return mains if len(found) >= 2 else []
+
+
+def _answered_in_place(flat: Flat) -> list[Question]:
+    """No list: question sentences each followed by a rating (summary tables)."""
+    lines = [line.text for line in flat.lines]
+    questions: list[Question] = []
+    start = 0
+    while start < len(lines):
+        stop = _question_end(lines, start)
+        if stop is None:
+            start += 1
+            continue
+        text = join(lines[start:stop])
+        first = marker(lines[start])
+        after = "\n".join(lines[stop : stop + 3])
+        body = first[2] if first else text
+        if len(text) > 25 and _rating_near(after) and not _seen(questions, body):
+            number = first[1] if first and first[0] == "number" else str(len(questions) + 1)
+            parts = [first[2], *lines[start + 1 : stop]] if first else lines[start:stop]
+            questions.append(Question(number.rstrip("."), parts, start, stop))
+        start = stop
+    return questions if len(questions) >= 2 else []
+
+
+def _question_end(lines: list[str], start: int) -> int | None:
+    """The line after a question sentence starting at `start` (ending in "?" within six
+    lines, not crossing another list item or a finished sentence), or None."""
+    if CELL.match(lines[start]) and len(lines[start]) < 40:
+        return None
+    for i in range(start, min(start + 6, len(lines))):
+        if i > start and marker(lines[i]):
+            return None
+        if lines[i].rstrip().endswith("?"):
+            return i + 1
+        if ends_sentence(lines[i]):
+            return None
+    return None
+
+
+def _seen(questions: list[Question], text: str) -> bool:
+    key = _key(text)
+    return any(_key(q.text) == key for q in questions)
+
+
+def _rating_near(text: str) -> bool:
+    return any(p.search(text) for p in STRONG) or bool(CELL.match(text))
+
+
+# Ratings ------------------------------------------------------------------------------
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[^\wåäö]+", " ", text.casefold()).strip()
+
+
+def _pattern(text: str) -> re.Pattern[str] | None:
+    """The question's first words, across line breaks and table-cell hyphenation."""
+    words = re.findall(r"[\wåäöÅÄÖ:]+", text)[:9]
+    if len(words) < 3:
+        return None
+    gap = r"[\s\-‐|]*\W*\s*"
+    return re.compile(gap.join(re.escape(w) for w in words), re.I)
+
+
+BY_NUMBER = [
+    re.compile(
+        rf"(?:bedömning|svar|betyg)[^\n:]{{0,30}}?(?:revisions|del|gransknings)?fråga\s+"
+        rf"(\d{{1,2}}(?:\.\d{{1,2}})?)\s*[:–-]\s*({RATING_WORDS})\b",
+        re.I,
+    ),
+    re.compile(
+        rf"(?:revisions|del|gransknings)fråga\s+(\d{{1,2}}(?:\.\d{{1,2}})?)\s+(?:bedöms|besvaras"
+        rf"|är)\s+(?:som\s+|med\s+(?:ett\s+)?)?({RATING_WORDS})\b",
+        re.I,
+    ),
+]
+LEGEND = re.compile(rf"^\s*({RATING_WORDS})\s*[–—-]\s+\S", re.I)
+
+
+def _legend_lines(flat: Flat) -> set[int]:
+    """A scale's legend ("Grön – inga brister" / "Gul – brister som bör åtgärdas"):
+    two or more lines in a row that each explain a rating word. Not ratings."""
+    hits = [bool(LEGEND.match(line.text)) for line in flat.lines]
+    return {
+        i
+        for i, hit in enumerate(hits)
+        if hit and ((i > 0 and hits[i - 1]) or (i + 1 < len(hits) and hits[i + 1]))
+    }
+
+
+def _rate(flat: Flat, questions: list[Question], listed: tuple[int, int] | None) -> None:
+    every = [q for main in questions for q in [main, *main.sub_questions]]
+    legend = _legend_lines(flat)
+    places: list[tuple[int, int, Question]] = []
+    for q in every:
+        pattern = _pattern(q.text)
+        if pattern is None:
+            continue
+        places += [
+            (m.start(), _end_of_question(flat.text, m.end()), q)
+            for m in pattern.finditer(flat.text)
+        ]
+    places.sort(key=lambda place: place[0])
+    list_end = None
+    if listed is not None:
+        first, stop = listed
+        list_end = (flat.starts[first], flat.starts[stop] if stop < len(flat.lines) else None)
+    votes: dict[int, list[tuple[str, int, int]]] = {}
+    for n, (start, end, q) in enumerate(places):
+        limit = places[n + 1][0] if n + 1 < len(places) else len(flat.text)
+        if list_end and list_end[0] <= start and list_end[1] and start < list_end[1]:
+            # The list of questions itself: what follows its last item is the next
+            # section, not that question's answer.
+            limit = min(limit, list_end[1])
+        window = flat.text[end : min(limit, end + 6000)]
+        found = _rating_in(window)
+        if found and flat.line_at(end + found[1]) not in legend:
+            label, at, stop = found
+            votes.setdefault(id(q), []).append((label, end + at, end + stop))
+    for q in every:
+        found = votes.get(id(q))
+        if not found:
+            continue
+        counts = Counter(label for label, _a, _b in found)
+        best = max(counts.values())
+        label, at, stop = next(v for v in found if counts[v[0]] == best)
+        q.rating = label
+        q.rating_source = flat.passage(at, stop)
+    _rate_by_number(flat, every)
+    _rate_in_order(flat, questions, legend)
+
+
+def _rate_by_number(flat: Flat, every: list[Question]) -> None:
+    """ "Sammantagen bedömning revisionsfråga 1: Delvis uppfyllt" names its question."""
+    by_number = {q.number: q for q in every}
+    for pattern in BY_NUMBER:
+        for m in pattern.finditer(flat.text):
+            q = by_number.get(m[1])
+            if q is not None:
+                q.rating = _label(m[2])
+                q.rating_source = flat.passage(m.start(), m.end())
+
+
+def _rate_in_order(flat: Flat, questions: list[Question], legend: set[int]) -> None:
+    """Chapters that assess each question without repeating its words ("Bedömning:
+    Delvis.") are matched in order, only when there is exactly one assessment per
+    question after the list of questions."""
+    leaves = [q for main in questions for q in (main.sub_questions or [main])]
+    if not leaves or all(q.rating for q in leaves):
+        return
+    after = flat.starts[min(max(q.stop for q in leaves), len(flat.lines) - 1)]
+    found: list[re.Match[str]] = []
+    for pattern in STRONG:
+        found += [
+            m for m in pattern.finditer(flat.text, after) if flat.line_at(m.start(1)) not in legend
+        ]
+    found.sort(key=lambda m: m.start(1))
+    statements: list[re.Match[str]] = []
+    for m in found:
+        if not statements or m.start(1) >= statements[-1].end(1):
+            statements.append(m)
+    if len(statements) != len(leaves):
+        return
+    for q, m in zip(leaves, statements, strict=True):
+        if q.rating is None:
+            q.rating = _label(m[1])
+            q.rating_source = flat.passage(m.start(), m.end())
+
+
+def _end_of_question(text: str, at: int) -> int:
+    """Past the rest of the question (up to its "?" or full stop) from its first words."""
+    m = re.compile(r"[?]|\.(?=\s)|\n\s*\n").search(text, at, at + 600)
+    return m.end() if m else at
+
+
+def _rating_in(window: str) -> tuple[str, int, int] | None:
+    head = window.lstrip(" |")
+    offset = len(window) - len(head)
+    # The answer cell right after the question, on its line or the next.
+    first_lines = head.split("\n", 2)
+    for n, line in enumerate(first_lines[:2]):
+        m = CELL.match(line)
+        if m and (n == 1 or line.strip()):
+            at = offset + sum(len(x) + 1 for x in first_lines[:n]) + m.start(1)
+            return _label(m[1]), at, at + len(m[1])
+        if line.strip() and n == 0 and not CELL.match(line):
+            continue
+    hits = [(m.start(1), m) for p in STRONG for m in [p.search(window)] if m]
+    if not hits:
+        return None
+    at, m = min(hits, key=lambda hit: hit[0])
+    return _label(m[1]), m.start(), m.end()
+
+
+def _label(phrase: str) -> str:
+    return rating_label(phrase) or phrase
+
+
+def is_question_heading(text: str) -> bool:
+    return bool(QUESTION_HEADING.search(plain(text)))

@@ -1,0 +1,182 @@
+"""A report's recommendations and the body they are addressed to.
+
+Recommendations follow an intro: a heading ("Rekommendationer"), a sentence ending in
+a colon ("lämnas följande rekommendationer till regionstyrelsen:", "Vi rekommenderar
+kommunstyrelsen att:"). The items are bullets, numbers, letters or dashes. Where a
+report repeats its recommendations (summary and last chapter), the longest list wins.
+Reports without any list get one recommendation per "Vi rekommenderar X att ..."
+sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from .lines import Flat, ends_sentence, join, marker, starts_lower
+from .words import is_heading, plain
+
+BODY = re.compile(
+    r"\b([a-zåäö-]*(?:styrelsen|styrelse|nämnden|nämnderna|nämnder|utskottet|fullmäktige))\b",
+    re.I,
+)
+INTRO = re.compile(
+    r"(rekommenderar|rekommenderas|rekommendationer|rekommendation\b|föreslår\s+vi"
+    r"|vi\s+föreslår)",
+    re.I,
+)
+# An intro in the present tense by the auditors themselves; a report that quotes an
+# earlier audit's recommendations ("ledde till följande rekommendationer") has a weaker one.
+OWN_INTRO = re.compile(
+    r"(vi|revisorerna|revisionen)\s+(rekommenderar|föreslår)|rekommenderar\s+vi"
+    r"|lämnas\s+följande\s+rekommendation|rekommenderas\s+att",
+    re.I,
+)
+SENTENCE = re.compile(
+    r"(?:(?:vi|revisorerna)\s+rekommenderar(?:\s+vi)?|rekommenderar\s+vi)\s+"
+    # A footnote marker may follow the full stop ("tomma.3").
+    r"([a-zåäö-]*(?:styrelsen|nämnden|nämnderna|utskottet))\s+att\s+(.+?[.])\d{0,2}"
+    r"(?=\s+[A-ZÅÄÖ\d]|\s*$)",
+    re.I | re.S,
+)
+
+
+@dataclass
+class Item:
+    number: str | None
+    lines: list[str]
+    first: int
+    stop: int
+    body: str | None
+
+
+def find_recommendations(flat: Flat) -> tuple[list[dict[str, Any]], str | None]:
+    lines = [line.text for line in flat.lines]
+    best: list[Item] = []
+    best_rank = (0, 0)
+    addressee: str | None = None
+    for i, text in enumerate(lines):
+        if not _is_intro(text):
+            continue
+        body = _addressee(lines, i)
+        items = _items_after(lines, i + 1, body)
+        rank = (_strength(lines, i), len(items))
+        if items and rank > best_rank:
+            best, best_rank, addressee = items, rank, body
+    if not best:
+        best, addressee = _sentences(flat)
+    return [
+        {
+            "number": item.number,
+            "text": _text(item),
+            "body": item.body,
+            "source": flat.passage_of_lines(item.first, item.stop),
+        }
+        for item in best
+    ], addressee
+
+
+def _is_intro(text: str) -> bool:
+    if not INTRO.search(text):
+        return False
+    words = plain(text)
+    if words in {"rekommendationer", "rekommendation", "våra rekommendationer"}:
+        return True
+    if is_heading(text) and "rekommendation" in words:
+        return True
+    # An intro sentence ends with a colon, or with "att" before the list.
+    return bool(re.search(r"(:|\batt)\s*$", text)) or "rekommendationer" in words
+
+
+def _strength(lines: list[str], i: int) -> int:
+    """2 for the report's own recommendations (a heading, "Vi rekommenderar ..."), 1 for
+    a list introduced in passing (an earlier audit's, quoted)."""
+    words = plain(lines[i])
+    if words in {"rekommendationer", "rekommendation", "våra rekommendationer"}:
+        return 2
+    intro = " ".join(lines[i : i + 2])
+    return 2 if OWN_INTRO.search(intro) else 1
+
+
+def _addressee(lines: list[str], i: int) -> str | None:
+    """The body named in the intro (its line and the next one or two)."""
+    for n, text in enumerate(lines[i : i + 6]):
+        if n and marker(text):
+            break
+        if m := BODY.search(text):
+            return m[1].lower()
+    return None
+
+
+def _items_after(lines: list[str], start: int, body: str | None) -> list[Item]:
+    i = start
+    # The list begins within a few lines (the rest of the intro sentence).
+    while i < len(lines) and i < start + 4 and not marker(lines[i]):
+        if is_heading(lines[i]):
+            return []
+        i += 1
+    items: list[Item] = []
+    kind: str | None = None
+    while i < len(lines):
+        text = lines[i]
+        found = marker(text)
+        if found and (kind is None or found[0] == kind) and _next_number(items, found):
+            kind = found[0]
+            number = found[1] if kind in {"number", "letter"} else None
+            rest = found[2]
+            items.append(Item(number, [rest], i, i + 1, _own_body(rest) or body))
+        elif items and _is_intro(text) and (named := _addressee(lines, i)):
+            # "Vi rekommenderar nämnderna att:" in the middle: the items after it are
+            # addressed to another body.
+            body = named
+        elif items and not is_heading(text) and _continues(lines, i, items[-1], kind):
+            items[-1].lines.append(text)
+            items[-1].stop = i + 1
+        else:
+            break
+        i += 1
+    return items
+
+
+def _next_number(items: list[Item], found: tuple[str, str, str]) -> bool:
+    kind, mark, _rest = found
+    if kind != "number":
+        return True
+    expected = str(len(items) + 1)
+    return mark.rstrip(".") == expected
+
+
+def _continues(lines: list[str], i: int, item: Item, kind: str | None) -> bool:
+    text = lines[i]
+    if not ends_sentence(item.lines[-1]) or starts_lower(text):
+        return True
+    # A new sentence in the same item only if another item of the list follows soon.
+    for ahead in lines[i + 1 : i + 5]:
+        found = marker(ahead)
+        if found and found[0] == kind:
+            return True
+        if is_heading(ahead):
+            return False
+    return False
+
+
+def _own_body(text: str) -> str | None:
+    """An item that names its own addressee first ("Kommunstyrelsen bör ...")."""
+    m = BODY.match(text.strip())
+    return m[1].lower() if m else None
+
+
+def _text(item: Item) -> str:
+    # Items of one sentence run on with "," or "; och" between them.
+    return re.sub(r"\s*(?:[,;]|[,;]?\s+(?:och|samt))$", "", join(item.lines))
+
+
+def _sentences(flat: Flat) -> tuple[list[Item], str | None]:
+    items: list[Item] = []
+    for m in SENTENCE.finditer(flat.text):
+        body = m[1].lower()
+        first, last = flat.line_at(m.start()), flat.line_at(m.end() - 1)
+        text = re.sub(r"\s+", " ", m[2]).strip()
+        items.append(Item(None, [text[:1].upper() + text[1:]], first, last + 1, body))
+    return items, items[0].body if items else None

@@ -1,0 +1,482 @@
+"""Score the report reader on audit reports it has not seen.
+
+Each document in `documents/` is fed to the reader twice, as the text file and as a PDF
+rendered from it (`render.render_pdf`), and the proposal's public JSON is compared field
+by field with `expected/<stem>.json`. The rules of the comparison are in README.md.
+
+    DJANGO_DEBUG=1 .venv/bin/python -m tests.imports.measure          # score table
+    DJANGO_DEBUG=1 .venv/bin/python -m tests.imports.measure -v       # and what is wrong
+    DJANGO_DEBUG=1 .venv/bin/python -m tests.imports.measure -v ekeby-intern-kontroll-2023
+
+`test_unseen_layouts.py` asserts the same checks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import os
+import re
+import sys
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+DOCUMENTS = HERE / "documents"
+EXPECTED = HERE / "expected"
+
+KINDS = ("text", "pdf")
+FUZZY = 0.9  # least difflib similarity of a question's or recommendation's text
+OVERALL_PREFIX = 40  # characters of the overall assessment that must match
+
+# The scale levels a rating may be (README: the rating is the level's label).
+RATING_LABELS = frozenset(
+    {
+        *("Uppfylld", "Delvis uppfylld", "Ej uppfylld"),
+        *("Ja", "Delvis", "Nej"),
+        *("I allt väsentligt", "Till övervägande del"),
+        *("Grön", "Gul", "Röd"),
+    }
+)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How a document is rendered to PDF."""
+
+    header: str  # the PDF's running header
+    footer: str  # render_pdf's footer: "sida" ("Sida N av M") or "number"
+    width_mm: int  # text column; narrower wraps and hyphenates more lines
+    # Running header/footer lines the text file already has (as text extraction left
+    # them), as regular expressions matching a whole stripped line: dropped before
+    # rendering, since the PDF gets its own.
+    page_lines: tuple[str, ...] = ()
+
+
+LAYOUTS: dict[str, Layout] = {
+    "sydkust-lakemedel-2024": Layout(
+        header="Region Sydkust – Granskning av läkemedelshantering i slutenvården",
+        footer="sida",
+        width_mm=170,
+        page_lines=(
+            r"Region Sydkust – Granskning av läkemedelshantering i slutenvården",
+            r"Sida \d+ av \d+",
+        ),
+    ),
+    "ekeby-intern-kontroll-2023": Layout(
+        header="Ekeby kommun – Granskning av intern kontroll",
+        footer="number",
+        width_mm=120,
+        page_lines=(r"Ekeby kommun – Granskning av intern kontroll", r"\d+"),
+    ),
+    "fjallmark-kompetensforsorjning-2023": Layout(
+        header="Region Fjällmark – Kompetensförsörjning",
+        footer="number",
+        width_mm=150,
+        page_lines=(r"Region Fjällmark – Kompetensförsörjning", r"\d+"),
+    ),
+    "norras-grundlaggande-2024": Layout(
+        header="Norrås kommun – Grundläggande granskning 2023",
+        footer="sida",
+        width_mm=110,
+        page_lines=(r"\d+ \(\d+\)",),
+    ),
+    "ostervik-avtalstrohet-2022": Layout(
+        header="Östervik kommun | Avtalstrohet vid inköp",
+        footer="sida",
+        width_mm=130,
+        page_lines=(r"Östervik kommun \| Avtalstrohet vid inköp", r"Sida \d+ av \d+"),
+    ),
+    "malarvik-informationssakerhet-2024": Layout(
+        header="Region Mälarvik – Granskning av informationssäkerhet",
+        footer="number",
+        width_mm=120,
+        page_lines=(r"\d+",),
+    ),
+    # The held-out set (holdout-*), written after the reader, by someone who never read it.
+    "holdout-norrvidden-ambulans-2024": Layout(
+        header="Region Norrvidden | Ambulanssjukvårdens tillgänglighet",
+        footer="number",
+        width_mm=140,
+        page_lines=(
+            r"Hägerström Revision AB \| Region Norrvidden \| "
+            r"Ambulanssjukvårdens tillgänglighet\s+\d+",
+        ),
+    ),
+    "holdout-kvarnholm-hemtjanst-2024": Layout(
+        header="Kvarnholms stadsrevision | Rapport nr 7/2024",
+        footer="sida",
+        width_mm=115,
+        page_lines=(r"Kvarnholms stadsrevision \| Rapport nr 7/2024 \| Sid \d+/\d+",),
+    ),
+    "holdout-tallasa-bisysslor-2023": Layout(
+        header="Tallåsa kommun – Uppföljning av bisysslor",
+        footer="sida",
+        width_mm=155,
+        page_lines=(r"Tallåsa kommun – Uppföljning av bisysslor\s+\d+ av \d+",),
+    ),
+    "holdout-bergsvik-lokalforsorjning-2024": Layout(
+        header="Bergsvik kommun – Granskning av kommunstyrelsens lokalförsörjning – 2024-05-14",
+        footer="sida",
+        width_mm=150,
+        page_lines=(
+            r"Bergsvik kommun\s+Granskning av kommunstyrelsens lokalförsörjning",
+            r"Revisionsrapport 2024-05-14\s+Sida \d+ \(\d+\)",
+        ),
+    ),
+    "holdout-hallsjo-arkiv-2024": Layout(
+        header="Hallsjö kommun – Granskning av arkiv- och dokumenthantering",
+        footer="number",
+        width_mm=135,
+        page_lines=(r"Hallsjö kommun – Granskning av arkiv- och dokumenthantering", r"\d+"),
+    ),
+    # The second held-out set (holdout2-*)
+    "holdout2-granmark-hjalpmedel-2025": Layout(
+        header="Region Granmark – Förskrivning och uppföljning av hjälpmedel",
+        footer="sida",
+        width_mm=125,
+        page_lines=(
+            r"Region Granmark – Förskrivning och uppföljning av hjälpmedel",
+            r"Wallin & Ekstedt Revision AB\s+\d+ av \d+",
+        ),
+    ),
+    "holdout2-kallvik-synpunkter-2025": Layout(
+        header="Kallviks kommun | Synpunkter och klagomål | 2025-01-28",
+        footer="number",
+        width_mm=162,
+        page_lines=(r"Kallviks kommun \| Synpunkter och klagomål \| 2025-01-28", r"- \d+ -"),
+    ),
+    "holdout2-sjomala-bostader-2024": Layout(
+        header="Sjömålabostäder AB – Lekmannarevision 2024",
+        footer="number",
+        width_mm=145,
+        page_lines=(r"Sjömålabostäder AB – Lekmannarevision 2024", r"Sida \d+"),
+    ),
+    "holdout2-nordana-bup-2025": Layout(
+        header="REGION NORDANÅ – REVISORERNA",
+        footer="sida",
+        width_mm=118,
+        page_lines=(r"REGION NORDANÅ – REVISORERNA", r"Revisionsrapport 3/2025 · sida \d+ \(\d+\)"),
+    ),
+}
+
+
+# -- the documents ---------------------------------------------------------------------
+
+
+def stems() -> list[str]:
+    """The documents measured: every expected proposal (each has its text file)."""
+    return sorted(path.stem for path in EXPECTED.glob("*.json"))
+
+
+def document_text(stem: str) -> str:
+    return (DOCUMENTS / f"{stem}.txt").read_text(encoding="utf-8")
+
+
+def expected(stem: str) -> dict[str, Any]:
+    return json.loads((EXPECTED / f"{stem}.json").read_text(encoding="utf-8"))
+
+
+def pdf_source(stem: str) -> str:
+    """The text file without its running header/footer lines, for rendering."""
+    patterns = [re.compile(pattern) for pattern in LAYOUTS[stem].page_lines]
+    kept = []
+    for line in document_text(stem).split("\n"):
+        # A page's first line carries pdftotext's form feed; keep the page break.
+        feed = "\f" if line.startswith("\f") else ""
+        if any(pattern.fullmatch(line.strip("\f").strip()) for pattern in patterns):
+            if feed:
+                kept.append(feed)
+            continue
+        kept.append(line)
+    return "\n".join(kept).replace("\f\n", "\f")
+
+
+@cache
+def document_bytes(stem: str, kind: str) -> bytes:
+    """The upload: the text file as UTF-8, or the PDF rendered from it."""
+    if kind == "text":
+        return document_text(stem).encode("utf-8")
+    if kind == "pdf":
+        from tests.imports.render import render_pdf
+
+        layout = LAYOUTS[stem]
+        return render_pdf(
+            pdf_source(stem),
+            header=layout.header,
+            width_mm=layout.width_mm,
+            footer=layout.footer,  # type: ignore[arg-type]
+        )
+    raise ValueError(f"kind must be one of {KINDS}: {kind!r}")
+
+
+def _reader() -> Any:
+    from django.core.exceptions import AppRegistryNotReady, ImproperlyConfigured
+
+    try:
+        from audits import importing
+    except (AppRegistryNotReady, ImproperlyConfigured):
+        # Only if the reader comes to need Django's app registry; it should not.
+        import django
+
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
+        django.setup()
+        from audits import importing
+    return importing
+
+
+def propose(data: bytes) -> dict[str, Any]:
+    """The reader's public proposal for an upload."""
+    importing = _reader()
+    return importing.public_json(importing.propose_report(importing.read_document(data)))
+
+
+# -- the comparison --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Check:
+    field: str
+    ok: bool
+    expected: Any
+    actual: Any
+    note: str = ""
+
+    def describe(self) -> str:
+        note = f" ({self.note})" if self.note else ""
+        return f"{self.field}: expected {self.expected!r}, got {self.actual!r}{note}"
+
+
+def _plain(value: Any) -> str:
+    """Unicode NFC, whitespace collapsed, case folded."""
+    text = unicodedata.normalize("NFC", str(value or ""))
+    return " ".join(text.split()).casefold()
+
+
+def _text(value: Any) -> str:
+    """`_plain`, without the trailing punctuation a list item may end with."""
+    return _plain(value).rstrip(" .,;:")
+
+
+def _similarity(expected_text: Any, actual_text: Any) -> float:
+    a, b = _text(expected_text), _text(actual_text)
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+def _words(value: Any) -> list[str]:
+    return re.findall(r"\w+", _plain(value))
+
+
+_LEGAL_FORM = re.compile(r"\s+(ab|kb|hb|aktiebolag)$")
+
+
+def _firm(value: Any) -> str:
+    return _LEGAL_FORM.sub("", _plain(value))
+
+
+def _fuzzy_check(field: str, expected_text: Any, actual_text: Any) -> Check:
+    ratio = _similarity(expected_text, actual_text) if actual_text else 0.0
+    return Check(field, ratio >= FUZZY, expected_text, actual_text, f"similarity {ratio:.2f}")
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _pair(expected_items: list[dict], actual_items: list[Any]) -> list[Any]:
+    """The actual question for each expected one: the one with the same number, else
+    the one at the same position."""
+    actual_dicts = [item if isinstance(item, dict) else {} for item in actual_items]
+    by_number = {str(item.get("number")): item for item in actual_dicts if item.get("number")}
+    paired = []
+    for index, item in enumerate(expected_items):
+        match = by_number.get(str(item["number"]))
+        if match is None and index < len(actual_dicts):
+            match = actual_dicts[index]
+        paired.append(match)
+    return paired
+
+
+def _question_checks(expected_items: list[dict], actual_items: Any, parent: str) -> list[Check]:
+    actual_items = _as_list(actual_items)
+    label = f"{parent} sub-questions" if parent else "questions"
+    checks = [
+        Check(
+            f"{label}: number",
+            len(actual_items) == len(expected_items),
+            len(expected_items),
+            len(actual_items),
+        )
+    ]
+    for item, match in zip(expected_items, _pair(expected_items, actual_items), strict=True):
+        name = f"question {item['number']}"
+        got = match or {}  # no such question: its rating is wrong even if none is expected
+        checks.append(
+            Check(
+                f"{name} number",
+                str(got.get("number")) == item["number"],
+                item["number"],
+                got.get("number"),
+            )
+        )
+        checks.append(
+            Check(
+                f"{name} rating",
+                bool(got) and got.get("rating") == item["rating"],
+                item["rating"],
+                got.get("rating"),
+            )
+        )
+        checks.append(_fuzzy_check(f"{name} text", item["text"], got.get("text")))
+        if item["sub_questions"]:
+            checks += _question_checks(item["sub_questions"], got.get("sub_questions"), name)
+    return checks
+
+
+def _date_check(expected_date: str | None, actual_date: Any) -> Check:
+    """A month-only date ("Mars 2024") is expected as the month's first day and compared
+    by year and month; a date the document gives in full is compared in full."""
+    if expected_date is None:
+        return Check("date", actual_date is None, None, actual_date)
+    month_only = expected_date.endswith("-01")
+    compared = 7 if month_only else 10
+    ok = (
+        isinstance(actual_date, str)
+        and re.fullmatch(r"\d{4}-\d{2}-\d{2}", actual_date) is not None
+        and actual_date[:compared] == expected_date[:compared]
+    )
+    note = "year and month compared" if month_only else "the whole date compared"
+    return Check("date", ok, expected_date, actual_date, note)
+
+
+def _overall_check(expected_text: str | None, actual_text: Any) -> Check:
+    if expected_text is None:
+        return Check("overall_assessment", not actual_text, None, actual_text)
+    prefix = _plain(expected_text)[:OVERALL_PREFIX]
+    ok = bool(actual_text) and _plain(actual_text).startswith(prefix)
+    return Check(
+        "overall_assessment",
+        ok,
+        expected_text,
+        actual_text,
+        f"must start with {prefix!r}",
+    )
+
+
+def compare(expected_json: dict[str, Any], actual: Any) -> list[Check]:
+    """Every check of `actual` (a proposal's public JSON) against the expected one."""
+    got = actual if isinstance(actual, dict) else {}
+    title_words = set(_words(got.get("title")))
+    missing = [word for word in _words(expected_json["title"]) if word not in title_words]
+    checks = [
+        Check(
+            "title",
+            not missing,
+            expected_json["title"],
+            got.get("title"),
+            f"missing words {missing}" if missing else "",
+        ),
+        Check(
+            "region",
+            _plain(got.get("region")) == _plain(expected_json["region"]),
+            expected_json["region"],
+            got.get("region"),
+        ),
+        _date_check(expected_json["date"], got.get("date")),
+        Check(
+            "firm",
+            _firm(got.get("firm")) == _firm(expected_json["firm"]),
+            expected_json["firm"],
+            got.get("firm"),
+        ),
+    ]
+    checks += _question_checks(expected_json["questions"], got.get("questions"), "")
+    recommendations = _as_list(got.get("recommendations"))
+    wanted = expected_json["recommendations"]
+    checks.append(
+        Check(
+            "recommendations: number",
+            len(recommendations) == len(wanted),
+            len(wanted),
+            len(recommendations),
+        )
+    )
+    for index, item in enumerate(wanted):
+        match = recommendations[index] if index < len(recommendations) else {}
+        text = match.get("text") if isinstance(match, dict) else None
+        checks.append(_fuzzy_check(f"recommendation {index + 1} text", item["text"], text))
+    checks.append(
+        _overall_check(expected_json["overall_assessment"], got.get("overall_assessment"))
+    )
+    checks.append(
+        Check(
+            "response_deadline",
+            got.get("response_deadline") == expected_json["response_deadline"],
+            expected_json["response_deadline"],
+            got.get("response_deadline"),
+        )
+    )
+    return checks
+
+
+def measure(stem: str, kind: str) -> tuple[list[Check], str | None]:
+    """The checks of one document read as `kind`, and the error if the reader failed
+    (then every check counts as wrong)."""
+    wanted = expected(stem)
+    try:
+        actual = propose(document_bytes(stem, kind))
+    except Exception as error:  # a score, whatever the reader raised
+        failed = [Check(check.field, False, check.expected, None) for check in compare(wanted, {})]
+        return failed, f"{type(error).__name__}: {error}"
+    return compare(wanted, actual), None
+
+
+# -- the table -------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("stems", nargs="*", help="documents to measure (default: all)")
+    parser.add_argument("--kind", choices=KINDS, action="append", help="text or pdf (both)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="list the wrong fields")
+    options = parser.parse_args(argv)
+    chosen = options.stems or stems()
+    unknown = sorted(set(chosen) - set(stems()))
+    if unknown:
+        parser.error(f"no such document: {', '.join(unknown)}")
+    kinds = options.kind or list(KINDS)
+
+    width = max(len(stem) for stem in chosen) + 2
+    print("document".ljust(width) + "".join(kind.rjust(10) for kind in kinds))
+    totals = {kind: [0, 0] for kind in kinds}
+    details = []
+    for stem in chosen:
+        row = stem.ljust(width)
+        for kind in kinds:
+            checks, error = measure(stem, kind)
+            right = sum(check.ok for check in checks)
+            totals[kind][0] += right
+            totals[kind][1] += len(checks)
+            row += f"{right}/{len(checks)}".rjust(10)
+            wrong = [check for check in checks if not check.ok]
+            if error or wrong:
+                details.append((stem, kind, error, wrong))
+        print(row)
+    print("total".ljust(width) + "".join(f"{r}/{t}".rjust(10) for r, t in totals.values()))
+
+    for stem, kind, error, wrong in details:
+        if error:
+            print(f"\n{stem} ({kind}): the reader failed: {error}")
+        elif options.verbose:
+            print(f"\n{stem} ({kind}): {len(wrong)} wrong")
+            for check in wrong:
+                print(f"  - {check.describe()}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
