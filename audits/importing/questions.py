@@ -33,7 +33,11 @@ STRONG = [
     re.compile(
         rf"(?:^|\n)\s*(?:vår\s+)?bedömning(?:en)?\s*[:–-]?\s*\n?\s*({RATING_WORDS})\b", re.I
     ),
-    re.compile(rf"(?:^|\n)\s*(?:svar|bedömt|betyg|status)\s*[:–-]\s*({RATING_WORDS})\b", re.I),
+    re.compile(
+        rf"(?:^|\n)\s*(?:svar(?:\s+på\s+(?:revisions|del|gransknings)?frågan)?|bedömt|betyg"
+        rf"|status)\s*[:–-]\s*({RATING_WORDS})\b",
+        re.I,
+    ),
     re.compile(
         rf"vår\s+(?:samlade\s+)?bedömning\s+är\s+att\s+(?:revisions|del)?frågan\s+"
         rf"(?:är|kan\s+besvaras\s+med|besvaras\s+med)\s+(?:ett\s+)?({RATING_WORDS})\b",
@@ -42,8 +46,10 @@ STRONG = [
 ]
 ANSWER_LINE = re.compile(r"^(?:svar|bedömning|vår\s+bedömning|kommentar)\s*[:.–-]", re.I)
 # A table cell: the rating alone at the start of the line right after the question.
+# Also in brackets after the question: "... hanteras? (Ja)".
 CELL = re.compile(
-    rf"^[ \t]*[|]?[ \t]*({RATING_WORDS})[ \t]*(?:[.,:;|–-]|$|[ \t]+[A-ZÅÄÖ])", re.I | re.M
+    rf"^[ \t]*[|(]?[ \t]*({RATING_WORDS})[ \t]*\)?[ \t]*(?:[.,:;|–-]|$|[ \t]+[A-ZÅÄÖ])",
+    re.I | re.M,
 )
 
 

@@ -109,19 +109,54 @@ def _addressee(lines: list[str], i: int) -> str | None:
     return None
 
 
+REC_NUMBER = re.compile(r"^(?:R|Rek\.?)\s?(\d{1,2})[.:)]?\s+(?=\S)")
+TABLE_HEADER = re.compile(
+    r"^(?:nr\s+)?rekommendation(?:er)?\s+(?:ansvarig|ansvar|mottagare|riktad\s+till|adressat"
+    r"|nämnd|berörd)",
+    re.I,
+)
+
+
+def _marker(text: str) -> tuple[str, str, str] | None:
+    """List markers, and the "R1." some reports number their recommendations with."""
+    if m := REC_NUMBER.match(text):
+        return "number", m[1], text[m.end() :]
+    return marker(text)
+
+
+def _body_line(text: str) -> str | None:
+    """A line that is only a body's name, heading its own list ("Socialnämnden")."""
+    stripped = text.strip().rstrip(":")
+    m = BODY.fullmatch(stripped.split(" ")[-1]) if stripped else None
+    if not m or len(stripped.split()) > 6 or ends_sentence(text.rstrip(":")):
+        return None
+    if not stripped[0].isupper() or marker(text):
+        return None
+    return stripped.lower()
+
+
 def _items_after(lines: list[str], start: int, body: str | None) -> list[Item]:
     i = start
-    # The list begins within a few lines (the rest of the intro sentence).
-    while i < len(lines) and i < start + 4 and not marker(lines[i]):
+    # The list begins within a few lines (the rest of the intro sentence, a body's name,
+    # a table's header).
+    while i < len(lines) and i < start + 4 and not _marker(lines[i]):
+        if TABLE_HEADER.match(lines[i]):
+            return _table_rows(lines, i + 1, body)
         if is_heading(lines[i]):
             return []
+        body = _body_line(lines[i]) or body
         i += 1
     items: list[Item] = []
     kind: str | None = None
+    numbered_from = 0  # numbering starts again under each body's name
     while i < len(lines):
         text = lines[i]
-        found = marker(text)
-        if found and (kind is None or found[0] == kind) and _next_number(items, found):
+        found = _marker(text)
+        if (
+            found
+            and (kind is None or found[0] == kind)
+            and _next_number(items, found, numbered_from)
+        ):
             kind = found[0]
             number = found[1] if kind in {"number", "letter"} else None
             rest = found[2]
@@ -130,6 +165,12 @@ def _items_after(lines: list[str], start: int, body: str | None) -> list[Item]:
             # "Vi rekommenderar nämnderna att:" in the middle: the items after it are
             # addressed to another body.
             body = named
+        elif (
+            items
+            and (named := _body_line(text))
+            and _marker(lines[i + 1] if i + 1 < len(lines) else "")
+        ):
+            body, numbered_from = named, len(items)
         elif items and not is_heading(text) and _continues(lines, i, items[-1], kind):
             items[-1].lines.append(text)
             items[-1].stop = i + 1
@@ -139,11 +180,40 @@ def _items_after(lines: list[str], start: int, body: str | None) -> list[Item]:
     return items
 
 
-def _next_number(items: list[Item], found: tuple[str, str, str]) -> bool:
+def _table_rows(lines: list[str], start: int, body: str | None) -> list[Item]:
+    """Rows of a "Nr | Rekommendation | Ansvarig" table read cell by cell: the
+    recommendation's sentence, then the responsible body's name on a line or two."""
+    items: list[Item] = []
+    i = start
+    while i < len(lines) and not is_heading(lines[i]):
+        j, parts = i, []
+        while j < len(lines) and j < i + 6:
+            parts.append(lines[j])
+            if ends_sentence(lines[j]):
+                break
+            j += 1
+        if not parts or not ends_sentence(parts[-1]) or len(join(parts)) < 20:
+            break
+        k, owner = j + 1, []
+        while k < len(lines) and len(owner) < 3 and len(lines[k]) < 60:
+            # The owner's cell starts with a capital; a wrapped name goes on in lower case.
+            starts_cell = lines[k][:1].isupper()
+            if ends_sentence(lines[k]) or is_heading(lines[k]) or (not owner and not starts_cell):
+                break
+            owner.append(lines[k])
+            k += 1
+        if not owner:
+            break
+        items.append(Item(None, parts, i, k, join(owner).lower()))
+        i = k
+    return items
+
+
+def _next_number(items: list[Item], found: tuple[str, str, str], numbered_from: int = 0) -> bool:
     kind, mark, _rest = found
     if kind != "number":
         return True
-    expected = str(len(items) + 1)
+    expected = str(len(items) - numbered_from + 1)
     return mark.rstrip(".") == expected
 
 

@@ -59,6 +59,7 @@ PURPOSE = re.compile(
 OVERALL = re.compile(
     r"(?:(?:Vår|Den|[A-ZÅÄÖ][\wåäö]+s)\s+(?:samlade|sammanfattande|övergripande|sammantagna)\s+"
     r"(?:revisionella\s+)?bedömning(?:en)?\s+(?:är|blir)\s+att"
+    r"|(?:Vår|Den)\s+revisionella\s+bedömning(?:en)?\s+(?:är|blir)\s+att"
     r"|Vi\s+bedömer\s+(?:sammantaget|sammanfattningsvis|därmed\s+sammantaget)\s+att"
     r"|Sammantaget\s+(?:bedömer\s+vi|är\s+vår\s+bedömning)\s+att)",
 )
@@ -73,14 +74,18 @@ OVERALL_HEADINGS = {
     "vår samlade bedömning",
 }
 _DATE = rf"(\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}(?::e|e)?\s+(?:{'|'.join(MONTHS)})(?:\s+\d{{4}})?)"
+# "senast den 15 september", "före den 1 april 2025", "senast fredagen den 13 juni";
+# not a yearly rule ("senast den 30 april varje år").
+_BY = r"(?:senast|före|innan)\s+(?:(?:må|ti|ons|tors|fre|lör|sön)dag(?:en)?\s+)?(?:den\s+|per\s+)?"
+_NOT_YEARLY = r"(?!\s+(?:varje|årligen|respektive|vart))"
 DEADLINE = [
     re.compile(
-        rf"(?:svar|yttrande|yttra|besvara|redovis|återkoppl|synpunkter)[^.]{{0,240}}?senast\s+"
-        rf"(?:den\s+|per\s+)?{_DATE}",
+        rf"(?:svar|yttrande|yttra|besvara|redovis|återkoppl|synpunkter)[^.]{{0,240}}?{_BY}"
+        rf"{_DATE}{_NOT_YEARLY}",
         re.I,
     ),
     re.compile(
-        rf"senast\s+(?:den\s+)?{_DATE}[^.]{{0,120}}?(?:svar|yttrande|besvara|redovis)",
+        rf"{_BY}{_DATE}{_NOT_YEARLY}[^.]{{0,120}}?(?:svar|yttrande|besvara|redovis)",
         re.I,
     ),
 ]
@@ -202,6 +207,18 @@ def _front_page(flat: Flat) -> tuple[int, int]:
     summary. A cover letter before the report is skipped (it ends with a signature)."""
     lines = [line.text for line in flat.lines]
     start = _after_letter(lines)
+    if start:
+        # The letter may follow the title page ("Revisionsrapport" comes before it).
+        letter = next(
+            (
+                i
+                for i, t in enumerate(lines[:start])
+                if re.match(r"^(missiv|skrivelse|till)\b", t, re.I)
+            ),
+            start,
+        )
+        if any(DOC_TYPES.match(t) for t in lines[:letter]):
+            start = 0
     for i, text in enumerate(lines[start : start + 80], start=start):
         if DOC_TYPES.match(text) and i > start:
             start = i
@@ -253,7 +270,7 @@ def _date(flat: Flat, front: tuple[int, int]) -> tuple[datetime.date | None, Pas
     for first, last in ((start, stop), (0, min(40, len(flat.lines)))):
         for i in range(first, last):
             text = flat.lines[i].text
-            if re.search(r"senast", text, re.I):
+            if re.search(r"senast|före\s+den|innan\s+den", text, re.I):
                 continue
             day = parse_date(text) or parse_month(text)
             if day is not None:
@@ -309,7 +326,9 @@ def _firm(flat: Flat, front: tuple[int, int]) -> tuple[str | None, Passage | Non
     if m := FIRMS.search(flat.text):
         return squash(m[1]), flat.passage(m.start(), m.end())
     for pattern in (FIRM_SENTENCE, LET_AUDIT):
-        if m := pattern.search(flat.text):
+        for m in pattern.finditer(flat.text):
+            if m[1].casefold() in {"vi", "revisorerna", "revisionen", "vi revisorer"}:
+                continue
             return squash(m[1]), flat.passage(m.start(1), m.end())
     for needs_company in (True, False):
         for i in range(*front):
@@ -412,9 +431,16 @@ def _overall(flat: Flat) -> tuple[str | None, Passage | None]:
         offset = m.start() - flat.starts[start]
         lines = [*lines[:start], lines[start][offset:], *lines[start + 1 :]]
     else:
-        for i, text in enumerate(lines):
-            words = re.sub(r"^\d+(?:\.\d+)*\.?\s*", "", text).strip(" :.").casefold()
-            if words in OVERALL_HEADINGS and i + 1 < len(lines):
+        headings = [
+            (i, re.sub(r"^\d+(?:\.\d+)*\.?\s*", "", text).strip(" :.").casefold())
+            for i, text in enumerate(lines)
+        ]
+        headings = [(i, words) for i, words in headings if words in OVERALL_HEADINGS]
+        counts = Counter(words for _i, words in headings)
+        for i, words in headings:
+            # A heading on every question's assessment ("Revisionell bedömning") is not
+            # the overall one.
+            if counts[words] == 1 and i + 1 < len(lines):
                 start = i + 1
                 break
     if start is None:
