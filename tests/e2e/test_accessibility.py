@@ -117,6 +117,26 @@ def _import_report(page: Page) -> Callable[[], None]:
     return step
 
 
+def _import_response(page: Page, path: str, recommendations: list) -> Callable[[], None]:
+    """Fill the response form from a response document: answers beside their passages."""
+    document = "Yttrande över revisionens rapport\n\nNämnden lämnar följande svar.\n\n" + "".join(
+        f"{r.number}. {r.text}\n\nSvar:\n\nNämnden tar fram en plan under 2027.\n\n"
+        for r in recommendations
+    )
+
+    def step() -> None:
+        page.goto(path)
+        page.locator("#id_import-document").set_input_files(
+            files=[{"name": "yttrande.txt", "mimeType": "text/plain", "buffer": document.encode()}]
+        )
+        page.locator("#id_import-document").locator("xpath=ancestor::form").locator(
+            "button[type=submit]"
+        ).click()
+        expect(page.locator("main .import-passage").first).to_be_visible()
+
+    return step
+
+
 def _review_errors(page: Page) -> Callable[[], None]:
     """The review page again, with an error next to a field (on the last import)."""
 
@@ -283,6 +303,14 @@ def test_every_secretary_page(page: Page, demo):
             (
                 "response-form-errors",
                 _submit_empty(page, f"/audits/{awaiting.pk}/responses/{body.pk}/"),
+            ),
+            (
+                "response-imported",
+                _import_response(
+                    page,
+                    f"/audits/{awaiting.pk}/responses/{body.pk}/",
+                    list(awaiting.recommendations.filter(body=body).order_by("number")),
+                ),
             ),
             ("response-page", _visit(page, f"/responses/{answered.pk}/")),
             (

@@ -23,6 +23,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 FOLLOW_UP = content.VASTERBOTTEN_FOLLOW_UP
 RESPONSE_PAGE = re.compile(r"//[^/]+/responses/\d+/(#[\w-]+)?$")
+SAVE_RESPONSE = "main form[data-warn-unsaved] button[type=submit]"
 
 
 def _awaiting_audit() -> Audit:
@@ -85,7 +86,8 @@ def test_secretary_responds_with_measures_and_keeps_them_current(page: Page, dem
     check_page(page, "02-response-form")
 
     # Saving without any answer is refused with a clear message; nothing is stored.
-    tab_to(page, page.locator("main form button[type=submit]"))
+    # (The page's other form reads a response document: see tests/imports.)
+    tab_to(page, page.locator(SAVE_RESPONSE))
     page.keyboard.press("Enter")
     expect(page.locator("#id_kind_error")).to_contain_text(
         sv("Answer at least one recommendation, or choose one narrative response.")
@@ -112,7 +114,7 @@ def test_secretary_responds_with_measures_and_keeps_them_current(page: Page, dem
     _choose_radio(page, page.locator(f"#id_answer-{second.pk}-stance_0"), 1)
     page.keyboard.press("Tab")
     page.keyboard.type("Ett minsta utbud tas fram tillsammans med primärvården under 2027.")
-    tab_to(page, page.locator("main form button[type=submit]"))
+    tab_to(page, page.locator(SAVE_RESPONSE))
     page.keyboard.press("Enter")
     page.wait_for_url(RESPONSE_PAGE)
     check_page(page, "04-response-page")
