@@ -17,6 +17,7 @@ from django.utils.translation import pgettext_lazy
 
 from regions.models import YEAR_VALIDATORS, Body, Region
 from tracker.forms import IsoDateField
+from tracker.uploads import storage_name
 
 from .importing import Source, UnreadableDocument, propose_report, read_document
 from .importing_save import QuestionLine, RecommendationLine, TeamLine
@@ -24,32 +25,36 @@ from .models import Audit, AuditTeamMember, RatingLevel, RatingScale
 
 logger = logging.getLogger(__name__)
 
-TEXT, PDF = "txt", "pdf"
-# Enough of the file to tell a text file from an image or another binary format.
-SNIFF_BYTES = 8192
 QUESTION_NUMBER = re.compile(r"^([1-9]\d{0,2})(?:\.([1-9]\d{0,2}))?$")
 MAX_TEAM = 30
 
 
-def report_kind(upload: UploadedFile) -> str | None:
-    """'pdf' or 'txt' by the file's own bytes (not its name), None for anything else."""
+def read_uploaded_document(upload: UploadedFile) -> tuple[Source, str]:
+    """The text of an uploaded report or response and what the file is ("pdf" or "txt",
+    judged by its bytes, not its name); a form error for anything else. Both import
+    screens read their uploads here."""
+    limit = settings.UPLOAD_MAX_BYTES
+    if upload.size is not None and upload.size > limit:
+        raise ValidationError(
+            _("The file is too large (at most %(limit)s)."),
+            params={"limit": filesizeformat(limit)},
+        )
     upload.seek(0)
-    head = upload.read(SNIFF_BYTES)
+    data = upload.read()
     upload.seek(0)
-    if head.startswith(b"%PDF-"):
-        return PDF
     # Text has no NUL bytes; images, Word files and other binaries all do.
-    if b"\x00" not in head:
-        return TEXT
-    return None
-
-
-def stored_name(name: str, kind: str) -> str:
-    """What the storage keeps of a name: letters, digits, "-", "_", "."; the extension
-    is the kind found, whatever the name said."""
-    stem = (name or "").rsplit(".", 1)[0]
-    stem = re.sub(r"[^-\w.]", "", stem.replace(" ", "_")).lstrip(".")[:80] or "report"
-    return f"{stem}.{kind}"
+    kind = "pdf" if data.startswith(b"%PDF-") else "txt" if b"\x00" not in data else None
+    if kind is None:
+        raise ValidationError(_("Upload a PDF or a text file (.txt)."))
+    try:
+        return read_document(data), kind
+    except UnreadableDocument as exc:
+        raise ValidationError(
+            _(
+                "The document has no text that can be read. Upload a PDF with text (not "
+                "a scanned image) or a text file (.txt)."
+            )
+        ) from exc
 
 
 class ReportUploadForm(forms.Form):
@@ -75,25 +80,7 @@ class ReportUploadForm(forms.Form):
 
     def clean_file(self) -> UploadedFile:
         upload = self.cleaned_data["file"]
-        limit = settings.UPLOAD_MAX_BYTES
-        if upload.size is not None and upload.size > limit:
-            raise ValidationError(
-                _("The file is too large (at most %(limit)s).") % {"limit": filesizeformat(limit)}
-            )
-        kind = report_kind(upload)
-        if kind is None:
-            raise ValidationError(_("Upload a PDF or a text file (.txt)."))
-        data = upload.read()
-        upload.seek(0)
-        if kind == TEXT and b"\x00" in data:
-            raise ValidationError(_("Upload a PDF or a text file (.txt)."))
-        unreadable = _("The file has no text we can read. Scanned reports need OCR first.")
-        try:
-            self.source = read_document(data)
-        except UnreadableDocument as exc:
-            raise ValidationError(unreadable) from exc
-        if not self.source.text.strip():
-            raise ValidationError(unreadable)
+        self.source, kind = read_uploaded_document(upload)
         try:
             self.proposal = propose_report(self.source)
         except Exception as exc:
@@ -104,7 +91,7 @@ class ReportUploadForm(forms.Form):
                 _("The report could not be read into a draft. Create the audit by hand.")
             ) from exc
         self.original_name = (upload.name or "")[:255]
-        upload.name = stored_name(upload.name, kind)
+        upload.name = storage_name(upload.name, kind, fallback="report")
         return upload
 
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Max
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from audits.importing import Source, UnreadableDocument, read_document
+from audits.import_forms import read_uploaded_document
+from audits.importing import Source
 from audits.models import Audit, AuditQuestion, reading_order
 from regions.models import Body, Membership, User
 from tracker.forms import (
@@ -22,7 +21,7 @@ from tracker.forms import (
     VersionedForm,
     iso_date_fields,
 )
-from tracker.uploads import DOCX, ChecksDocuments, document_kind
+from tracker.uploads import ChecksDocuments
 
 from .models import Answer, FollowUp, Measure, Recommendation, Response
 
@@ -155,26 +154,8 @@ class ResponseImportForm(forms.Form):
         self.file_name = ""
 
     def clean_document(self) -> Source:
-        """The document's text, judged by content (a PDF by its bytes, not its name)."""
         upload = self.cleaned_data["document"]
-        limit = settings.UPLOAD_MAX_BYTES
-        if upload.size is not None and upload.size > limit:
-            raise ValidationError(
-                _("The file is too large (at most %(limit)s)."),
-                params={"limit": filesizeformat(limit)},
-            )
-        if document_kind(upload) == DOCX:
-            # Word's zip would otherwise be read as (garbled) text.
-            raise ValidationError(_("Upload the response as a PDF or a text file (.txt)."))
-        try:
-            source = read_document(upload.read())
-        except UnreadableDocument as error:
-            raise ValidationError(
-                _(
-                    "The document has no text that can be read. Upload a PDF with text (not "
-                    "a scanned image) or a text file (.txt)."
-                )
-            ) from error
+        source, _kind = read_uploaded_document(upload)
         self.file_name = upload.name or ""
         return source
 

@@ -50,12 +50,17 @@ def validate_document(upload: UploadedFile) -> str:
     kind = document_kind(upload)
     if kind is None:
         raise ValidationError(_("Upload a PDF or a Word document (.docx)."))
-    stem = (upload.name or "").rsplit(".", 1)[0]
-    # What the storage keeps of a name (letters, digits, "-", "_", "."), without leading
-    # dots: a stem of nothing else would leave a hidden ".pdf" with no extension.
-    stem = re.sub(r"[^-\w.]", "", stem.replace(" ", "_")).lstrip(".")[:80] or "document"
-    upload.name = f"{stem}.{kind}"
+    upload.name = storage_name(upload.name, kind)
     return kind
+
+
+def storage_name(name: str | None, extension: str, fallback: str = "document") -> str:
+    """What the storage keeps of an uploaded file's name (letters, digits, "-", "_",
+    "."), with the extension of what the file was found to be, whatever the name said.
+    Leading dots go: a stem of nothing else would leave a hidden ".pdf"."""
+    stem = (name or "").rsplit(".", 1)[0]
+    stem = re.sub(r"[^-\w.]", "", stem.replace(" ", "_")).lstrip(".")[:80] or fallback
+    return f"{stem}.{extension}"
 
 
 def serve(document: FieldFile) -> FileResponse:

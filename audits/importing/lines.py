@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .text import Line, Source
+from .text import Line
 from .words import BULLET, LETTER, NUMBER
 
 Passage = dict[str, Any]
@@ -27,10 +27,6 @@ class Flat:
             self.starts.append(at)
             at += len(line.text) + 1
         self.text = "\n".join(line.text for line in self.lines)
-
-    @classmethod
-    def of(cls, source: Source) -> Flat:
-        return cls(source.lines)
 
     def line_at(self, offset: int) -> int:
         return max(0, bisect.bisect_right(self.starts, offset) - 1)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .lines import Flat, Passage, ends_sentence, join, marker, starts_lower
-from .words import RATING_WORDS, is_heading, plain, rating_label
+from .words import RATING_WORDS, is_heading, rating_label
 
 QUESTION_HEADING = re.compile(r"(revisions|gransknings|kontroll|del)frågor", re.I)
 LABELLED = re.compile(
@@ -142,19 +142,16 @@ def _list_after(lines: list[str], start: int) -> list[Question]:
     while i < len(lines):
         text = lines[i]
         found = marker(text)
-        if items and not found and (ANSWER_LINE.match(text) or answering):
+        current = _last(items)
+        if current and not found and (ANSWER_LINE.match(text) or answering):
             # "Svar: Delvis. ..." under a question: its answer, not the list's end.
             if is_heading(text) and not ANSWER_LINE.match(text):
                 break
             answering = True
-            last = items[-1].sub_questions[-1] if items[-1].sub_questions else items[-1]
-            last.stop = i + 1
+            current.stop = i + 1
             i += 1
             continue
         answering = False
-        current = (items[-1].sub_questions[-1] if items and items[-1].sub_questions else None) or (
-            items[-1] if items else None
-        )
         if found:
             kind, mark, rest = found
             shape = (kind, _shape(mark))
@@ -191,6 +188,13 @@ def _list_after(lines: list[str], start: int) -> list[Question]:
     if not items or not any(q.text.endswith("?") or len(q.text) > 40 for q in items):
         return []
     return items
+
+
+def _last(items: list[Question]) -> Question | None:
+    """The question the list's last line belongs to: the last sub-question, if any."""
+    if not items:
+        return None
+    return items[-1].sub_questions[-1] if items[-1].sub_questions else items[-1]
 
 
 def _shape(mark: str) -> str:
@@ -420,9 +424,12 @@ def _rate_in_order(flat: Flat, questions: list[Question], legend: set[int]) -> N
             q.rating_source = flat.passage(m.start(), m.end())
 
 
+QUESTION_END = re.compile(r"[?]|\.(?=\s)|\n\s*\n")
+
+
 def _end_of_question(text: str, at: int) -> int:
     """Past the rest of the question (up to its "?" or full stop) from its first words."""
-    m = re.compile(r"[?]|\.(?=\s)|\n\s*\n").search(text, at, at + 600)
+    m = QUESTION_END.search(text, at, at + 600)
     return m.end() if m else at
 
 
@@ -432,12 +439,9 @@ def _rating_in(window: str) -> tuple[str, int, int] | None:
     # The answer cell right after the question, on its line or the next.
     first_lines = head.split("\n", 2)
     for n, line in enumerate(first_lines[:2]):
-        m = CELL.match(line)
-        if m and (n == 1 or line.strip()):
+        if m := CELL.match(line):
             at = offset + sum(len(x) + 1 for x in first_lines[:n]) + m.start(1)
             return _label(m[1]), at, at + len(m[1])
-        if line.strip() and n == 0 and not CELL.match(line):
-            continue
     hits = [(m.start(1), m) for p in STRONG for m in [p.search(window)] if m]
     if not hits:
         return None
@@ -447,7 +451,3 @@ def _rating_in(window: str) -> tuple[str, int, int] | None:
 
 def _label(phrase: str) -> str:
     return rating_label(phrase) or phrase
-
-
-def is_question_heading(text: str) -> bool:
-    return bool(QUESTION_HEADING.search(plain(text)))

@@ -3,9 +3,10 @@
 Recommendations follow an intro: a heading ("Rekommendationer"), a sentence ending in
 a colon ("lämnas följande rekommendationer till regionstyrelsen:", "Vi rekommenderar
 kommunstyrelsen att:"). The items are bullets, numbers, letters or dashes. Where a
-report repeats its recommendations (summary and last chapter), the longest list wins.
-Reports without any list get one recommendation per "Vi rekommenderar X att ..."
-sentence.
+report repeats its recommendations (summary and last chapter), the longest list wins,
+but the report's own list ("Vi rekommenderar", a heading) beats one it quotes from an
+earlier audit. Reports without any list get one recommendation per "Vi rekommenderar X
+att ..." sentence.
 """
 
 from __future__ import annotations
@@ -31,6 +32,13 @@ INTRO = re.compile(
 OWN_INTRO = re.compile(
     r"(vi|revisorerna|revisionen)\s+(rekommenderar|föreslår)|rekommenderar\s+vi"
     r"|lämnas\s+följande\s+rekommendation|rekommenderas\s+att",
+    re.I,
+)
+HEADINGS = {"rekommendationer", "rekommendation", "våra rekommendationer"}
+REC_NUMBER = re.compile(r"^(?:R|Rek\.?)\s?(\d{1,2})[.:)]?\s+(?=\S)")
+TABLE_HEADER = re.compile(
+    r"^(?:nr\s+)?rekommendation(?:er)?\s+(?:ansvarig|ansvar|mottagare|riktad\s+till|adressat"
+    r"|nämnd|berörd)",
     re.I,
 )
 SENTENCE = re.compile(
@@ -81,7 +89,7 @@ def _is_intro(text: str) -> bool:
     if not INTRO.search(text):
         return False
     words = plain(text)
-    if words in {"rekommendationer", "rekommendation", "våra rekommendationer"}:
+    if words in HEADINGS:
         return True
     if is_heading(text) and "rekommendation" in words:
         return True
@@ -92,8 +100,7 @@ def _is_intro(text: str) -> bool:
 def _strength(lines: list[str], i: int) -> int:
     """2 for the report's own recommendations (a heading, "Vi rekommenderar ..."), 1 for
     a list introduced in passing (an earlier audit's, quoted)."""
-    words = plain(lines[i])
-    if words in {"rekommendationer", "rekommendation", "våra rekommendationer"}:
+    if plain(lines[i]) in HEADINGS:
         return 2
     intro = " ".join(lines[i : i + 2])
     return 2 if OWN_INTRO.search(intro) else 1
@@ -107,14 +114,6 @@ def _addressee(lines: list[str], i: int) -> str | None:
         if m := BODY.search(text):
             return m[1].lower()
     return None
-
-
-REC_NUMBER = re.compile(r"^(?:R|Rek\.?)\s?(\d{1,2})[.:)]?\s+(?=\S)")
-TABLE_HEADER = re.compile(
-    r"^(?:nr\s+)?rekommendation(?:er)?\s+(?:ansvarig|ansvar|mottagare|riktad\s+till|adressat"
-    r"|nämnd|berörd)",
-    re.I,
-)
 
 
 def _marker(text: str) -> tuple[str, str, str] | None:
@@ -223,7 +222,7 @@ def _continues(lines: list[str], i: int, item: Item, kind: str | None) -> bool:
         return True
     # A new sentence in the same item only if another item of the list follows soon.
     for ahead in lines[i + 1 : i + 5]:
-        found = marker(ahead)
+        found = _marker(ahead)
         if found and found[0] == kind:
             return True
         if is_heading(ahead):

@@ -14,8 +14,18 @@ from typing import Any
 from .lines import Flat, Passage, ends_sentence, join, marker, squash, starts_lower
 from .questions import as_dicts, find_questions
 from .recommendations import find_recommendations
-from .text import Source
-from .words import MONTHS, YEAR, is_heading, parse_date, parse_month, plain, scale_of
+from .text import Line, Source
+from .words import (
+    DAY_MONTH,
+    ISO_DATE,
+    MONTHS,
+    YEAR,
+    is_heading,
+    parse_date,
+    parse_month,
+    plain,
+    scale_of,
+)
 
 PUBLIC_KEYS = (
     "title",
@@ -95,17 +105,28 @@ DOC_TYPES = re.compile(
     r"(\s+(nr|nummer)\s*\S+)?$",
     re.I,
 )
-# Lines of a title page that are not its title: registration numbers, the audit
-# office's name in capitals, "Uppdragsgivare: ..." and the like.
-NOT_TITLE = re.compile(
+# Labelled lines of a title page that are not its title ("Dnr ...", "Uppdragsgivare: ...").
+TITLE_PAGE_LABEL = re.compile(
     r"^(dnr|diarienummer|datum|uppdragsgivare|granskningsobjekt|författare|kvalitetssäkring"
-    r"|beställare|ansvarig|till|kopia)\b|^[A-ZÅÄÖ\s&-]+$",
+    r"|beställare|till|kopia)\b",
     re.I,
 )
 AUDITORS_THEMSELVES = re.compile(
     r"^(stads|kommun|region|landstings)?revision(en)?$|^revisorerna$|^de\s+förtroendevalda", re.I
 )
 FRONT_END = re.compile(r"^(innehållsförteckning|innehåll|sammanfattning)\b", re.I)
+# A cover letter's signature lines: "Anna Berg, ordförande", "Vice ordförande".
+PERSON_OR_ROLE = re.compile(
+    r"^[A-ZÅÄÖ][\wåäöé-]+(?:\s+[A-ZÅÄÖ][\wåäöé-]+){1,3}\s*,\s*[\wåäö -]{3,40}$"
+    r"|^(ordförande|vice ordförande|revisor|förtroendevald revisor)$",
+    re.I,
+)
+# A company's name on a title page: "Revisionsbyrån Kvarnström AB".
+COMPANY = re.compile(
+    r"^[A-ZÅÄÖ][\w&.-]*(?:\s+[\w&.-]+){0,5}\s+(?:AB|HB|KB)$"
+    r"|^[A-ZÅÄÖ][\w&.-]*(?:\s+[\w&.-]+){0,4}$"
+)
+LET_AUDIT = re.compile(r"låtit\s+([A-ZÅÄÖ][\w&.-]*(?:\s+[\w&.-]+){0,5}?\s+AB)\s+granska")
 
 
 def propose_report(source: Source) -> dict[str, Any]:
@@ -172,11 +193,11 @@ def public_json(proposal: dict[str, Any]) -> dict[str, Any]:
 # The parts ---------------------------------------------------------------------------
 
 
-def _without_contents(source: Source) -> list:
+def _without_contents(source: Source) -> list[Line]:
     """The table of contents repeats every heading with a page number; drop it."""
     lines = source.lines
-    out = []
-    pending: list = []
+    out: list[Line] = []
+    pending: list[Line] = []
     in_contents = False
     for line in lines:
         text = line.text
@@ -244,13 +265,6 @@ def _after_letter(lines: list[str]) -> int:
     return 0
 
 
-PERSON_OR_ROLE = re.compile(
-    r"^[A-ZÅÄÖ][\wåäöé-]+(?:\s+[A-ZÅÄÖ][\wåäöé-]+){1,3}\s*,\s*[\wåäö -]{3,40}$"
-    r"|^(ordförande|vice ordförande|revisor|förtroendevald revisor)$",
-    re.I,
-)
-
-
 def _region(flat: Flat, front: tuple[int, int]) -> tuple[str | None, Passage | None]:
     start, stop = front
     for i in range(start, stop):
@@ -304,20 +318,14 @@ def _deadline(
 
 
 def _letter_date(flat: Flat, at: int) -> datetime.date | None:
-    """The date of the letter a deadline without a year is written in (just before it)."""
+    """The date of the letter a deadline without a year is written in: the last full
+    date in the 1,500 characters before it."""
     before = flat.text[max(0, at - 1500) : at]
-    dates = [parse_date(before[m.start() :]) for m in re.finditer(r"\d", before)]
-    dates = [d for d in dates if d is not None]
-    return dates[-1] if dates else None
-
-
-COMPANY = re.compile(
-    r"^[A-ZÅÄÖ][\w&.-]*(?:\s+[\w&.-]+){0,5}\s+(?:AB|HB|KB)$"
-    r"|^[A-ZÅÄÖ][\w&.-]*(?:\s+[\w&.-]+){0,4}$"
-)
-
-
-LET_AUDIT = re.compile(r"låtit\s+([A-ZÅÄÖ][\w&.-]*(?:\s+[\w&.-]+){0,5}?\s+AB)\s+granska")
+    starts = [m.start() for m in (*ISO_DATE.finditer(before), *DAY_MONTH.finditer(before))]
+    for start in sorted(starts, reverse=True):
+        if day := parse_date(before[start:]):
+            return day
+    return None
 
 
 def _firm(flat: Flat, front: tuple[int, int]) -> tuple[str | None, Passage | None]:
@@ -380,13 +388,9 @@ def _title(
 def _not_title(text: str, region: str | None) -> bool:
     if DOC_TYPES.match(text) or FRONT_END.match(text):
         return True
-    if re.match(
-        r"^(dnr|diarienummer|datum|uppdragsgivare|granskningsobjekt|författare|"
-        r"kvalitetssäkring|beställare|till|kopia)\b",
-        text,
-        re.I,
-    ):
+    if TITLE_PAGE_LABEL.match(text):
         return True
+    # The audit office's own name in capitals ("STADSREVISIONEN").
     if text.isupper() and AUDITORS_THEMSELVES.match(text.strip()):
         return True
     if region and squash(text) == region:
@@ -431,10 +435,7 @@ def _overall(flat: Flat) -> tuple[str | None, Passage | None]:
         offset = m.start() - flat.starts[start]
         lines = [*lines[:start], lines[start][offset:], *lines[start + 1 :]]
     else:
-        headings = [
-            (i, re.sub(r"^\d+(?:\.\d+)*\.?\s*", "", text).strip(" :.").casefold())
-            for i, text in enumerate(lines)
-        ]
+        headings = [(i, plain(text)) for i, text in enumerate(lines)]
         headings = [(i, words) for i, words in headings if words in OVERALL_HEADINGS]
         counts = Counter(words for _i, words in headings)
         for i, words in headings:

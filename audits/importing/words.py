@@ -23,12 +23,11 @@ _MONTH = "|".join(MONTHS)
 ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?::e|e)?\s+({_MONTH})(?:\s+(\d{{4}}))?\b", re.IGNORECASE)
 MONTH_YEAR = re.compile(rf"\b({_MONTH})\s+(\d{{4}})\b", re.IGNORECASE)
-YEAR = re.compile(r"\b(19[9]\d|20\d\d)\b")
+YEAR = re.compile(r"\b(199\d|20\d\d)\b")
 
 # List markers as PDF text shows them: bullets (Word's private-use bullet too), dashes,
 # numbers "1." "1)" "1.1", letters "a)" "a.".
 BULLET = re.compile(r"^(?:[●•○◦▪■►▸➢✓\uf0b7\uf0a7]|[-–—*](?=\s))\s*")
-SUB_BULLET = re.compile(r"^(?:[○◦▪]|[-–—](?=\s))\s*")
 NUMBER = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)(?:[.):]\s*|\s+)(?=\S)")
 LETTER = re.compile(r"^([a-h])[.)]\s+(?=\S)")
 
@@ -67,6 +66,7 @@ HEADING_WORDS = {
     "innehållsförteckning",
     "innehåll",
 }
+HEADING_FIRST_WORDS = {words.split(" ")[0] for words in HEADING_WORDS}
 
 
 def plain(text: str) -> str:
@@ -84,7 +84,7 @@ def is_heading(text: str) -> bool:
         numbered
         and len(text) <= 70
         and not text.rstrip().endswith((".", "?", ":", ","))
-        and words.split(" ")[0] in {w.split(" ")[0] for w in HEADING_WORDS}
+        and words.split(" ")[0] in HEADING_FIRST_WORDS
     )
 
 

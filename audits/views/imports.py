@@ -299,12 +299,12 @@ def _sources(proposal: dict[str, Any]) -> dict[str, Any]:
 def _detail_rows(form: ReportReviewForm, proposal: dict[str, Any]) -> list[Row]:
     sources = _sources(proposal)
 
-    def source(*names: str) -> Passage | None:
-        return next((p for name in names if (p := _passage(sources.get(name)))), None)
+    def source(name: str) -> Passage | None:
+        return _passage(sources.get(name))
 
     return [
         Row(form["title"], source("title")),
-        Row(form["year"], source("year", "date")),
+        Row(form["year"], source("date")),
         Row(form["status"], None, from_report=False),
         Row(form["issued_date"], source("date")),
         Row(form["response_deadline"], source("response_deadline")),
@@ -312,8 +312,8 @@ def _detail_rows(form: ReportReviewForm, proposal: dict[str, Any]) -> list[Row]:
         Row(form["team"], source("consultants")),
         Row(form["purpose"], source("purpose")),
         Row(form["overall_assessment"], source("overall_assessment")),
-        # Inferred from the rating words rather than stated: no "not found" note.
-        Row(form["rating_scale"], source("scale"), from_report=False),
+        # Inferred from the rating words rather than stated: no passage, no "not found".
+        Row(form["rating_scale"], None, from_report=False),
     ]
 
 

@@ -338,3 +338,18 @@ def test_a_report_repeated_twenty_times_reads_as_one() -> None:
     proposal = propose_report(read_document(text.encode()))
     assert [q["rating"] for q in proposal["questions"]] == RATINGS
     assert len(proposal["recommendations"]) == 4
+
+
+@pytest.mark.django_db
+def test_the_readers_scales_are_the_shipped_ones() -> None:
+    """The reader names levels without the database (the command runs anywhere); its
+    labels must stay those of the scales the migration ships, or the review page could
+    not offer the rating it read."""
+    from audits.importing.words import SCALE_LEVELS
+    from audits.models import RatingScale
+
+    shipped = {
+        scale.code: [level.label for level in scale.levels.order_by("rank")]
+        for scale in RatingScale.objects.filter(code__in=SCALE_LEVELS)
+    }
+    assert shipped == SCALE_LEVELS

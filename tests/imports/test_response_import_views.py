@@ -194,7 +194,7 @@ UNREADABLE = "The document has no text that can be read. Upload a PDF with text 
     ("name", "content", "message"),
     [
         ("skannad.pdf", _tiny_pdf_without_text(), UNREADABLE),
-        ("yttrande.docx", _word_document(), "Upload the response as a PDF or a text file (.txt)."),
+        ("yttrande.docx", _word_document(), "Upload a PDF or a text file (.txt)."),
     ],
 )
 def test_an_unreadable_document_is_an_error_next_to_the_file_field(
