@@ -36,6 +36,7 @@ AXE_OPTIONS = {
     }
 }
 _axe = Axe()
+SETTLE_DELAY_MS = 100
 
 
 # Per module, not per session: while Playwright runs, its event loop makes Django hand this
@@ -117,6 +118,13 @@ def page(browser: Browser, live_server, request) -> Iterator[Page]:
             route.abort()
 
     page.route("**/*", _only_our_server)
+    # htmx settles a swap 20 ms after it; a test that types on inside that window races
+    # the page and fails once in a hundred runs. Stretched, the window makes such a test
+    # fail every time, where it can be seen and fixed.
+    page.add_init_script(
+        "document.addEventListener('DOMContentLoaded', () => {"
+        f" if (window.htmx) htmx.config.defaultSettleDelay = {SETTLE_DELAY_MS}; }});"
+    )
     page.screenshot_dir = SCREENSHOTS / _slug(request.node.name)  # type: ignore[attr-defined]
     yield page
     # The page as the test left it: the first thing to look at when a test fails.
@@ -134,6 +142,8 @@ def _slug(text: str) -> str:
 
 def check_page(page: Page, name: str) -> None:
     """Axe finds no WCAG 2.1 AA violation on the page as it is now; keep a screenshot."""
+    # New content fades in while htmx settles it: axe would measure a half-drawn page.
+    settled(page)
     folder: Path = page.screenshot_dir  # type: ignore[attr-defined]
     folder.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(folder / f"{_slug(name)}.png"), full_page=True)
@@ -147,12 +157,25 @@ def check_page(page: Page, name: str) -> None:
     assert not violations, f"axe on {name} ({page.url}):\n" + "\n".join(details)
 
 
+# htmx marks the element whose request is in flight, and the target while it is swapped
+# and settled; the server's focus instruction runs when the settling mark comes off.
+BUSY = ".htmx-request, .htmx-swapping, .htmx-settling"
+
+
+def settled(page: Page) -> None:
+    """Wait until no htmx request, swap or settle is under way. A keyboard user who tabs
+    on while the page still moves focus (after an inline save) would have it taken back:
+    people don't press keys that fast, a test does."""
+    page.wait_for_function("(busy) => !document.querySelector(busy)", arg=BUSY)
+
+
 def tab_to(page: Page, target: Locator, *, limit: int = 250, back: bool = False) -> None:
     """Press Tab (or Shift+Tab) until `target` has the focus: proves it is reachable by
     keyboard, in the page's own tab order."""
     handle = target.element_handle()
     assert handle is not None, f"{target} is not on the page"
     key = "Shift+Tab" if back else "Tab"
+    settled(page)
     for _ in range(limit):
         if page.evaluate("(el) => document.activeElement === el", handle):
             return

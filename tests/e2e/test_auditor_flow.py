@@ -14,7 +14,7 @@ from regions.models import Body, Membership, Region, User
 
 from ..conftest import sv
 from ..exports.pdf import ReadPdf, flat, in_order, read_pdf
-from .conftest import check_page, log_in, tab_to
+from .conftest import check_page, log_in, settled, tab_to
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -45,6 +45,9 @@ def norrbotten(reference_data) -> Region:
 
 def _save(page: Page) -> None:
     page.keyboard.press("Control+Enter")
+    # Until htmx has settled the swap, the new form is not wired up yet: typing on and
+    # saving again would post it as a plain page.
+    settled(page)
 
 
 def _opened(form: Locator) -> None:
@@ -162,6 +165,7 @@ def _add_observation(page: Page) -> None:
     page.keyboard.type(text)
     _save(page)
     expect(block.locator(".observation")).to_contain_text(heading)
+    expect(block).to_be_focused()
 
 
 def _write_overall_assessment(page: Page) -> None:
@@ -171,6 +175,7 @@ def _write_overall_assessment(page: Page) -> None:
     page.keyboard.type(SPEC["overall_assessment"])
     _save(page)
     expect(page.locator("#overall")).to_contain_text(SPEC["overall_assessment"][:40])
+    expect(page.locator("#overall")).to_be_focused()
 
 
 def _add_recommendations(page: Page) -> None:

@@ -8,7 +8,7 @@ from playwright.sync_api import Page, expect
 from audits.models import Audit, AuditQuestion
 
 from ..conftest import sv
-from .conftest import log_in, tab_to
+from .conftest import log_in, settled, tab_to
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -78,6 +78,7 @@ def test_unsaved_inline_edit_asks_before_it_is_thrown_away(page: Page, demo):
     page.locator(f"a[href='/questions/{question.pk}/edit/']").click()
     form = page.locator(f"#question-{question.pk}-form")
     expect(form).to_be_visible()
+    settled(page)  # htmx wires up the form's cancel link when it has settled
     page.locator(f"#question-{question.pk}-form textarea").fill("En ändring som inte sparats")
     expect(form.locator(".unsaved-note")).to_have_text(sv("Unsaved changes"))
 
@@ -117,6 +118,7 @@ def test_clean_inline_form_closes_without_asking(page: Page, demo):
     page.locator(f"a[href='/questions/{question.pk}/edit/']").click()
     form = page.locator(f"#question-{question.pk}-form")
     expect(form).to_be_visible()
+    settled(page)  # htmx wires up the form's cancel link when it has settled
     form.locator("a[data-cancel]").click()
     expect(form).to_have_count(0)
     expect(page.locator(f"#question-{question.pk}-heading")).to_be_visible()
