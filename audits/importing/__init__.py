@@ -10,6 +10,7 @@ report (`propose_report`)::
     {"title", "region", "date", "firm", "questions", "overall_assessment",
      "recommendations", "response_deadline"}            # the JSON shape, plus
     {"year": int|None, "consultants": [{"name", "title"}], "purpose": str|None,
+     "issued_date": str|None,                           # the cover letter's date
      "scale": RatingScale.code|None, "addressee": str|None,
      "sources": {field: passage}}                       # for the review screen
     question: {"number", "text", "rating", "sub_questions", "source", "rating_source"}

@@ -27,6 +27,9 @@ from .words import (
     scale_of,
 )
 
+Dated = tuple[datetime.date, Passage]
+# A cover letter goes out within weeks of the report's date; later ones are other letters.
+LETTER_AFTER_REPORT = datetime.timedelta(days=120)
 PUBLIC_KEYS = (
     "title",
     "region",
@@ -141,7 +144,8 @@ def propose_report(source: Source) -> dict[str, Any]:
     front = _front_page(flat)
     region, region_at = _region(flat, front)
     date, date_at = _date(flat, front)
-    deadline, deadline_at = _deadline(flat, date)
+    deadline, letter = _deadline(flat, date)
+    issued = _issued(date, deadline, letter)
     firm, firm_at = _firm(flat, front)
     title, title_at = _title(flat, front, region)
     consultants, consultants_at = _consultants(flat)
@@ -164,9 +168,9 @@ def propose_report(source: Source) -> dict[str, Any]:
         "overall_assessment": found("overall_assessment", overall, overall_at),
         "recommendations": recommendations,
         "addressee": addressee,
-        "response_deadline": found(
-            "response_deadline", deadline.isoformat() if deadline else None, deadline_at
-        ),
+        "response_deadline": found("response_deadline", *_iso(deadline)),
+        # Not in the public JSON: the review proposes it as the issue date.
+        "issued_date": found("issued_date", *_iso(issued)),
         "sources": sources,
     }
 
@@ -298,34 +302,56 @@ def _year(flat: Flat, front: tuple[int, int]) -> int | None:
     return max(years) if years else None
 
 
-def _deadline(
-    flat: Flat, issued: datetime.date | None
-) -> tuple[datetime.date | None, Passage | None]:
+def _iso(dated: Dated | None) -> tuple[str | None, Passage | None]:
+    return (dated[0].isoformat(), dated[1]) if dated else (None, None)
+
+
+def _deadline(flat: Flat, dated: datetime.date | None) -> tuple[Dated | None, Dated | None]:
+    """The response deadline, and the date of the letter (or closing paragraph) that
+    asks for it."""
     for pattern in DEADLINE:
         for m in pattern.finditer(flat.text):
             written = m[1]
+            letter = _letter_date(flat, m.start(), m.end())
             day = parse_date(written)
             if day is None:
-                base = _letter_date(flat, m.start()) or issued
+                base = letter[0] if letter else dated
                 if base is None:
                     continue
                 day = parse_date(written, default_year=base.year)
                 if day is not None and day < base:
                     day = parse_date(written, default_year=base.year + 1)
             if day is not None:
-                return day, flat.passage(m.start(), m.end())
+                return (day, flat.passage(m.start(), m.end())), letter
     return None, None
 
 
-def _letter_date(flat: Flat, at: int) -> datetime.date | None:
-    """The date of the letter a deadline without a year is written in: the last full
-    date in the 1,500 characters before it."""
-    before = flat.text[max(0, at - 1500) : at]
-    starts = [m.start() for m in (*ISO_DATE.finditer(before), *DAY_MONTH.finditer(before))]
-    for start in sorted(starts, reverse=True):
-        if day := parse_date(before[start:]):
-            return day
+def _letter_date(flat: Flat, at: int, after: int) -> Dated | None:
+    """The date of the letter a deadline is written in: the last full date in the
+    1,500 characters before it, else a signing date ("Norrås den 24 januari 2024") in
+    the 400 after it."""
+    windows = ((max(0, at - 1500), at, True), (after, after + 400, False))
+    for start, stop, last_first in windows:
+        text = flat.text[start:stop]
+        found = [m.start() for m in (*ISO_DATE.finditer(text), *DAY_MONTH.finditer(text))]
+        for offset in sorted(found, reverse=last_first):
+            if day := parse_date(text[offset:]):
+                return day, flat.passage(start + offset, start + offset + 1)
     return None
+
+
+def _issued(
+    dated: datetime.date | None, deadline: Dated | None, letter: Dated | None
+) -> Dated | None:
+    """The cover letter's date is the day the report was issued: it is sent after the
+    report is dated and before the answer is due. Any other date before the request
+    (a decision the report quotes) is not."""
+    if deadline is None or letter is None:
+        return None
+    day = letter[0]
+    if dated is not None and not dated <= day <= dated + LETTER_AFTER_REPORT:
+        return None
+    return letter if day < deadline[0] else None
 
 
 def _firm(flat: Flat, front: tuple[int, int]) -> tuple[str | None, Passage | None]:

@@ -193,9 +193,11 @@ def _other_region(named: Any, region: Region) -> str:
 
 
 def _review_initial(proposal: dict[str, Any], scale: RatingScale | None) -> dict[str, Any]:
-    issued = _date(proposal.get("date"))
+    dated = _date(proposal.get("date"))
+    # The cover letter's date is when the report went out; without one, the report's.
+    issued = _date(proposal.get("issued_date")) or dated
     deadline = _date(proposal.get("response_deadline"))
-    year = proposal.get("year") or (issued.year if issued else None)
+    year = proposal.get("year") or (dated.year if dated else None)
     consultants = [c for c in proposal.get("consultants") or [] if isinstance(c, dict)]
     team = "\n".join(
         ", ".join(part for part in (c.get("name") or "", c.get("title") or "") if part)
@@ -306,7 +308,7 @@ def _detail_rows(form: ReportReviewForm, proposal: dict[str, Any]) -> list[Row]:
         Row(form["title"], source("title")),
         Row(form["year"], source("date")),
         Row(form["status"], None, from_report=False),
-        Row(form["issued_date"], source("date")),
+        Row(form["issued_date"], source("issued_date") or source("date")),
         Row(form["response_deadline"], source("response_deadline")),
         Row(form["audit_firm"], source("firm")),
         Row(form["team"], source("consultants")),

@@ -115,6 +115,43 @@ def test_every_value_shows_its_passage(report_versions: dict[str, bytes]) -> Non
         assert recommendation["source"]["text"].startswith("●")
 
 
+DOCUMENTS = Path(__file__).resolve().parent / "documents"
+
+
+@pytest.mark.parametrize(
+    ("stem", "issued"),
+    [
+        # The cover letter comes after the report, a month later.
+        ("fjallmark-kompetensforsorjning-2023", "2023-10-05"),
+        # A missiv before the title page ("Skrivelse 2022-11-15").
+        ("ostervik-avtalstrohet-2022", "2022-11-15"),
+        # No letter: the closing paragraph asks for the answer and is signed after it.
+        ("norras-grundlaggande-2024", "2024-01-24"),
+        # No request for an answer, so no letter either.
+        ("ekeby-intern-kontroll-2023", None),
+    ],
+)
+def test_the_cover_letters_date_is_proposed_as_the_issue_date(stem: str, issued: str) -> None:
+    proposal = propose_report(read_document((DOCUMENTS / f"{stem}.txt").read_bytes()))
+    assert proposal["issued_date"] == issued
+    if issued:
+        assert issued[:4] in proposal["sources"]["issued_date"]["text"]
+    assert "issued_date" not in public_json(proposal)
+
+
+def test_a_quoted_decision_before_the_report_is_no_issue_date() -> None:
+    text = (
+        "Revisionsrapport\n\nGranskning av lokalvården\n\nEkeby kommun\n\n2024-05-02\n\n"
+        "Sammanfattning\n\nFullmäktige beslutade 2023-11-20 om en ny lokalvårdsplan. "
+        "Vi har granskat om kommunstyrelsen följer upp lokalvården i skolorna och på "
+        "förskolorna, och om avtalen med leverantörerna följs.\n\n"
+        "Revisorerna önskar svar senast den 2024-08-30.\n"
+    )
+    proposal = propose_report(read_document(text.encode()))
+    assert proposal["response_deadline"] == "2024-08-30"
+    assert proposal["issued_date"] is None
+
+
 def test_public_json_has_the_issue_shape(report_versions: dict[str, bytes]) -> None:
     data = public_json(propose_report(read_document(report_versions["text"])))
     assert list(data) == [

@@ -148,6 +148,19 @@ def test_upload_reads_the_report_and_shows_the_draft_next_to_its_passages(client
     assert not Audit.objects.exists()
 
 
+def test_a_later_cover_letter_is_proposed_as_the_issue_date(client_, region):
+    dated_letter = REPORT.replace("Till regionstyrelsen\n", "Till regionstyrelsen\n\n2024-03-22\n")
+    response = client_.post(reverse("report-import"), upload(region, dated_letter.encode()))
+
+    page = client_.get(response["Location"])
+    form = page.context["form"]
+    assert str(form["issued_date"].value()) == "2024-03-22"
+    assert form["year"].value() == 2024
+    # The passage beside the issue date is the letter's date, not the title page's.
+    issued = next(row for row in page.context["details"] if row.field.name == "issued_date")
+    assert issued.source is not None and issued.source.text == "2024-03-22"
+
+
 def test_saving_the_review_creates_the_audit_with_everything_found(client_, imported, auditor):
     url = reverse("report-import-review", args=[imported.pk])
     page = client_.get(url)

@@ -72,6 +72,7 @@ class Command(BaseCommand):
             ("Title", "title"),
             ("Region", "region"),
             ("Date", "date"),
+            ("Cover letter dated", "issued_date"),
             ("Firm", "firm"),
             ("Response deadline", "response_deadline"),
             ("Rating scale", "scale"),
