@@ -162,6 +162,35 @@ LAYOUTS: dict[str, Layout] = {
         width_mm=118,
         page_lines=(r"REGION NORDANÅ – REVISORERNA", r"Revisionsrapport 3/2025 · sida \d+ \(\d+\)"),
     ),
+    # The third held-out set (holdout3-*)
+    "holdout3-lindesby-investeringar-2025": Layout(
+        header="Revisionshuset Tellus AB – Lindesby kommun",
+        footer="number",
+        width_mm=160,
+        page_lines=(r"TELLUS", r"Granskningsrapport 2025 \| sida \d+ av \d+"),
+    ),
+    "holdout3-vastersund-loneprocess-2025": Layout(
+        header="Region Västersund · Intern kontroll i löneprocessen",
+        footer="sida",
+        width_mm=128,
+        page_lines=(r"Meridian Public Audit AB · Region Västersund · mars 2025 · \d+/\d+",),
+    ),
+    "holdout3-solvik-vardhygien-2024": Layout(
+        header="Region Solvik – Förebyggande av vårdrelaterade infektioner",
+        footer="number",
+        width_mm=112,
+        page_lines=(r"Kronfors Revision AB – Kommunal sektor", r"\d+"),
+    ),
+    "holdout3-ronnaker-krisberedskap-2025": Layout(
+        header="Rönnåkers kommun – Krisberedskap och kontinuitetshantering",
+        footer="sida",
+        width_mm=148,
+        page_lines=(
+            r"Krisberedskap och kontinuitetshantering",
+            r"© Hedvall Revision AB\. Rapporten är upprättad för revisorerna i Rönnåkers kommun\.",
+            r"Sidan \d+ \(\d+\)",
+        ),
+    ),
 }
 
 

@@ -60,14 +60,15 @@ def _css(header: str | None, width_mm: int, footer: Footer) -> str:
         raise ValueError(
             f"width_mm={width_mm} leaves less than {MIN_RIGHT_MARGIN_MM} mm on an A4 page"
         )
-    top = f"@top-left {{ content: {_css_string(header)}; }}" if header else ""
+    # Margin boxes take no selector lists: each carries its own font.
+    small = 'font-family: "DejaVu Sans"; font-size: 8pt;'
+    top = f"@top-left {{ content: {_css_string(header)}; {small} }}" if header else ""
     return f"""
 @page {{
   size: A4;
   margin: 25mm {right}mm 25mm {LEFT_MARGIN_MM}mm;
   {top}
-  @bottom-right {{ content: {_FOOTERS[footer]}; }}
-  @top-left, @bottom-right {{ font-family: "DejaVu Sans"; font-size: 8pt; }}
+  @bottom-right {{ content: {_FOOTERS[footer]}; {small} }}
 }}
 html {{ font-family: "DejaVu Sans"; font-size: 10pt; line-height: 1.35; }}
 body {{ margin: 0; hyphens: auto; hyphenate-character: "-"; text-align: left; }}

@@ -1,0 +1,367 @@
+"""Score the response reader on audit responses it has not seen.
+
+Each document in `responses/documents/` is fed to the reader twice, as the text file and
+as a PDF rendered from it (`render.render_pdf`): `propose_response(read_document(data))`,
+then `match_answers(proposal, <the audit's recommendations>)`. The result is compared
+field by field with `responses/expected/<stem>.json`. The rules of the comparison are
+in responses/README.md.
+
+    DJANGO_DEBUG=1 .venv/bin/python -m tests.imports.measure_responses      # score table
+    DJANGO_DEBUG=1 .venv/bin/python -m tests.imports.measure_responses -v   # and what is wrong
+    DJANGO_DEBUG=1 .venv/bin/python -m tests.imports.measure_responses -v \\
+        sormark-krisberedskap-2025 --kind pdf
+
+`test_unseen_responses.py` asserts the same checks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import os
+import re
+import sys
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent / "responses"
+DOCUMENTS = HERE / "documents"
+EXPECTED = HERE / "expected"
+
+KINDS = ("text", "pdf")
+MODES = ("answers", "narrative")
+FUZZY = 0.9  # least difflib similarity of an answer's or the narrative's start
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How a document is rendered to PDF."""
+
+    header: str | None  # the PDF's running header (None: no header)
+    footer: str  # render_pdf's footer: "sida" ("Sida N av M") or "number"
+    width_mm: int  # text column; narrower wraps and hyphenates more lines
+    # Running header/footer lines the text file already has (as text extraction left
+    # them), as regular expressions matching a whole stripped line: dropped before
+    # rendering, since the PDF gets its own.
+    page_lines: tuple[str, ...] = ()
+
+
+LAYOUTS: dict[str, Layout] = {
+    "vasterlid-remisshantering-2025": Layout(
+        header="Region Västerlid    Yttrande    2025-03-14",
+        footer="sida",
+        width_mm=160,
+        page_lines=(r"Region Västerlid\s+Yttrande\s+2025-03-14", r"Sida \d+ av \d+"),
+    ),
+    "stenasa-orosanmalningar-2025": Layout(
+        header="Stenåsa kommun • Socialnämnden • Dnr SN 2025/118",
+        footer="number",
+        width_mm=120,
+        page_lines=(r"Stenåsa kommun • Socialnämnden • Dnr SN 2025/118", r"\d+ \(\d+\)"),
+    ),
+    "sormark-krisberedskap-2025": Layout(
+        header="Region Sörmark | Regionstyrelsen | Dnr RS 2024/1187",
+        footer="sida",
+        width_mm=135,
+        page_lines=(r"Region Sörmark \| Regionstyrelsen \| Dnr RS 2024/1187", r"Sida \d+ av \d+"),
+    ),
+    "norrlida-direktupphandling-2025": Layout(
+        header="Justerandes sign    Utdragsbestyrkande",
+        footer="sida",
+        width_mm=150,
+        page_lines=(r"Justerandes sign\s+Utdragsbestyrkande", r"Sida \d+ \(\d+\)"),
+    ),
+    "varsta-elevhalsa-2025": Layout(
+        header=None,
+        footer="number",
+        width_mm=145,
+    ),
+    "ekhamn-gatuunderhall-2025": Layout(
+        header="Ekhamns kommun – Samhällsbyggnadsförvaltningen",
+        footer="number",
+        width_mm=125,
+        page_lines=(r"Ekhamns kommun – Samhällsbyggnadsförvaltningen\s+\d+ \(\d+\)",),
+    ),
+}
+
+
+# -- the documents ---------------------------------------------------------------------
+
+
+def stems() -> list[str]:
+    """The documents measured: every expected reading (each has its text file)."""
+    return sorted(path.stem for path in EXPECTED.glob("*.json"))
+
+
+def document_text(stem: str) -> str:
+    return (DOCUMENTS / f"{stem}.txt").read_text(encoding="utf-8")
+
+
+def expected(stem: str) -> dict[str, Any]:
+    return json.loads((EXPECTED / f"{stem}.json").read_text(encoding="utf-8"))
+
+
+def recommendations(expected_json: dict[str, Any]) -> list[tuple[int, str]]:
+    """The audit's recommendations, as `match_answers` takes them."""
+    return [(int(number), text) for number, text in expected_json["recommendations"]]
+
+
+def pdf_source(stem: str) -> str:
+    """The text file without its running header/footer lines, for rendering."""
+    patterns = [re.compile(pattern) for pattern in LAYOUTS[stem].page_lines]
+    kept = []
+    for line in document_text(stem).split("\n"):
+        # A page's first line carries pdftotext's form feed; keep the page break.
+        feed = "\f" if line.startswith("\f") else ""
+        if any(pattern.fullmatch(line.strip("\f").strip()) for pattern in patterns):
+            if feed:
+                kept.append(feed)
+            continue
+        kept.append(line)
+    return "\n".join(kept).replace("\f\n", "\f")
+
+
+@cache
+def document_bytes(stem: str, kind: str) -> bytes:
+    """The upload: the text file as UTF-8, or the PDF rendered from it."""
+    if kind == "text":
+        return document_text(stem).encode("utf-8")
+    if kind == "pdf":
+        from tests.imports.render import render_pdf
+
+        layout = LAYOUTS[stem]
+        return render_pdf(
+            pdf_source(stem),
+            header=layout.header,
+            width_mm=layout.width_mm,
+            footer=layout.footer,  # type: ignore[arg-type]
+        )
+    raise ValueError(f"kind must be one of {KINDS}: {kind!r}")
+
+
+def _reader() -> tuple[Any, Any]:
+    """The reader's public API: (importing.text, importing.response)."""
+    from django.core.exceptions import AppRegistryNotReady, ImproperlyConfigured
+
+    try:
+        from audits.importing import response, text
+    except (AppRegistryNotReady, ImproperlyConfigured):
+        # Only if the reader comes to need Django's app registry; it should not.
+        import django
+
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
+        django.setup()
+        from audits.importing import response, text
+    return text, response
+
+
+def read(data: bytes, audit_recommendations: list[tuple[int, str]]) -> tuple[Any, Any]:
+    """The reader's proposal for an upload, and its answers matched to the audit's
+    recommendations."""
+    text, response = _reader()
+    proposal = response.propose_response(text.read_document(data))
+    return proposal, response.match_answers(proposal, audit_recommendations)
+
+
+# -- the comparison --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Check:
+    field: str
+    ok: bool
+    expected: Any
+    actual: Any
+    note: str = ""
+
+    def describe(self) -> str:
+        note = f" ({self.note})" if self.note else ""
+        return f"{self.field}: expected {self.expected!r}, got {self.actual!r}{note}"
+
+
+def _plain(value: Any) -> str:
+    """Unicode NFC, whitespace collapsed, case folded."""
+    text = unicodedata.normalize("NFC", str(value or ""))
+    return " ".join(text.split()).casefold()
+
+
+def starts_with(expected_start: str, actual_text: Any) -> tuple[bool, float]:
+    """Whether `actual_text` starts with `expected_start` (both `_plain`), or its start
+    of the same length has difflib similarity ≥ FUZZY; and that similarity."""
+    if not isinstance(actual_text, str) or not actual_text.strip():
+        return False, 0.0
+    start, text = _plain(expected_start), _plain(actual_text)
+    if text.startswith(start):
+        return True, 1.0
+    head = text[: len(start)]
+    ratio = difflib.SequenceMatcher(None, start, head, autojunk=False).ratio()
+    return ratio >= FUZZY, ratio
+
+
+def _shown(text: Any, length: int = 70) -> Any:
+    """A long answer text shortened for the report."""
+    if isinstance(text, str) and len(text) > length:
+        return " ".join(text.split())[:length] + "…"
+    return text
+
+
+def _mode(proposal: dict[str, Any]) -> str | None:
+    """A proposal's mode: "answers" when it has answers, else "narrative" when it has a
+    narrative, else None."""
+    answers = proposal.get("answers")
+    if isinstance(answers, list) and answers:
+        return "answers"
+    narrative = proposal.get("narrative")
+    if isinstance(narrative, str) and narrative.strip():
+        return "narrative"
+    return None
+
+
+def _answer_text(answer: Any) -> Any:
+    return answer.get("text") if isinstance(answer, dict) else answer
+
+
+def _matched(matched: Any) -> dict[str, Any]:
+    """match_answers' result keyed by the recommendation number as a string; a number
+    mapped to nothing is no match."""
+    if not isinstance(matched, dict):
+        return {}
+    return {str(number): answer for number, answer in matched.items() if answer}
+
+
+def compare(expected_json: dict[str, Any], proposal: Any, matched: Any) -> list[Check]:
+    """Every check of a proposal and its matched answers against the expected reading."""
+    got = proposal if isinstance(proposal, dict) else {}
+    actual_matches = _matched(matched)
+    checks = [
+        Check(
+            "body",
+            _plain(got.get("body")) == _plain(expected_json["body"]),
+            expected_json["body"],
+            got.get("body"),
+        ),
+        Check(
+            "date",
+            got.get("date") == expected_json["date"],
+            expected_json["date"],
+            got.get("date"),
+        ),
+        Check("mode", _mode(got) == expected_json["mode"], expected_json["mode"], _mode(got)),
+    ]
+    wanted = expected_json["matches"]
+    for number in sorted(wanted, key=int):
+        text = _answer_text(actual_matches.get(number))
+        ok, ratio = starts_with(wanted[number], text)
+        note = "no answer matched" if text is None else f"similarity of the start {ratio:.2f}"
+        checks.append(
+            Check(f"recommendation {number} answer", ok, wanted[number], _shown(text), note)
+        )
+    for number in sorted(set(actual_matches) - set(wanted), key=lambda key: (len(key), key)):
+        checks.append(
+            Check(
+                f"recommendation {number} answer",
+                False,
+                None,
+                _shown(_answer_text(actual_matches[number])),
+                "matched, but the response does not answer it",
+            )
+        )
+    if expected_json["narrative_start"] is not None:
+        ok, ratio = starts_with(expected_json["narrative_start"], got.get("narrative"))
+        checks.append(
+            Check(
+                "narrative",
+                ok,
+                expected_json["narrative_start"],
+                _shown(got.get("narrative")),
+                f"similarity of the start {ratio:.2f}",
+            )
+        )
+    return checks
+
+
+def proposal_from_expected(expected_json: dict[str, Any]) -> tuple[dict[str, Any], dict]:
+    """A proposal and matches that say exactly what the expected reading says (each
+    answer's text is its expected start): `compare` must give it a full score."""
+    starts = list(dict.fromkeys(expected_json["matches"].values()))
+    answers = [{"number": None, "recommendation": None, "text": start} for start in starts]
+    proposal = {
+        "title": None,
+        "body": expected_json["body"],
+        "date": expected_json["date"],
+        "answers": answers if expected_json["mode"] == "answers" else [],
+        "narrative": expected_json["narrative_start"],
+        "sources": {},
+    }
+    if expected_json["mode"] == "answers" and not answers:
+        proposal["answers"] = [{"number": None, "recommendation": None, "text": "…"}]
+    matched = {
+        int(number): answers[starts.index(start)]
+        for number, start in expected_json["matches"].items()
+    }
+    return proposal, matched
+
+
+def measure(stem: str, kind: str) -> tuple[list[Check], str | None]:
+    """The checks of one document read as `kind`, and the error if the reader failed
+    (then every check counts as wrong)."""
+    wanted = expected(stem)
+    try:
+        proposal, matched = read(document_bytes(stem, kind), recommendations(wanted))
+    except Exception as error:  # a score, whatever the reader raised
+        failed = [
+            Check(check.field, False, check.expected, None) for check in compare(wanted, {}, {})
+        ]
+        return failed, f"{type(error).__name__}: {error}"
+    return compare(wanted, proposal, matched), None
+
+
+# -- the table -------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("stems", nargs="*", help="documents to measure (default: all)")
+    parser.add_argument("--kind", choices=KINDS, action="append", help="text or pdf (both)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="list the wrong checks")
+    options = parser.parse_args(argv)
+    chosen = options.stems or stems()
+    unknown = sorted(set(chosen) - set(stems()))
+    if unknown:
+        parser.error(f"no such document: {', '.join(unknown)}")
+    kinds = options.kind or list(KINDS)
+
+    width = max(len(stem) for stem in chosen) + 2
+    print("document".ljust(width) + "".join(kind.rjust(10) for kind in kinds))
+    totals = {kind: [0, 0] for kind in kinds}
+    details = []
+    for stem in chosen:
+        row = stem.ljust(width)
+        for kind in kinds:
+            checks, error = measure(stem, kind)
+            right = sum(check.ok for check in checks)
+            totals[kind][0] += right
+            totals[kind][1] += len(checks)
+            row += f"{right}/{len(checks)}".rjust(10)
+            wrong = [check for check in checks if not check.ok]
+            if error or wrong:
+                details.append((stem, kind, error, wrong))
+        print(row)
+    print("total".ljust(width) + "".join(f"{r}/{t}".rjust(10) for r, t in totals.values()))
+
+    for stem, kind, error, wrong in details:
+        if error:
+            print(f"\n{stem} ({kind}): the reader failed: {error}")
+        elif options.verbose:
+            print(f"\n{stem} ({kind}): {len(wrong)} wrong")
+            for check in wrong:
+                print(f"  - {check.describe()}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
