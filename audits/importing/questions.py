@@ -19,14 +19,16 @@ from typing import Any
 from .lines import Flat, Passage, ends_sentence, join, marker, starts_lower
 from .words import RATING_WORDS, is_heading, rating_label
 
-QUESTION_HEADING = re.compile(r"(revisions|gransknings|kontroll|del)frågor", re.I)
+# Some firms test control objectives ("kontrollmål") instead of asking questions.
+QUESTION_HEADING = re.compile(r"(revisions|gransknings|kontroll|del)frågor|kontrollmål\b", re.I)
 LABELLED = re.compile(
     r"^(?:revisions|gransknings|del)?fråga\s+(\d{1,2}(?:\.\d{1,2})?)\s*[:.–-]\s*(\S.*)$", re.I
 )
 # A rating that says what it rates, after the question's words.
 STRONG = [
     re.compile(
-        rf"(?:revisions|del|gransknings)?frågan\s+(?:bedöms|besvaras|anses|är|kan\s+besvaras)"
+        rf"(?:(?:revisions|del|gransknings)?frågan|kontrollmålet)\s+"
+        rf"(?:bedöms|besvaras|anses|är|kan\s+besvaras)"
         rf"\s+(?:som\s+|med\s+(?:ett\s+)?|vara\s+)?(?:att\s+den\s+är\s+)?({RATING_WORDS})\b",
         re.I,
     ),
@@ -44,6 +46,7 @@ STRONG = [
         re.I,
     ),
 ]
+SUB_LABEL = re.compile(r"^(?:delfrågor|underfrågor|delfrågorna\s+är)\s*:?$", re.I)
 ANSWER_LINE = re.compile(r"^(?:svar|bedömning|vår\s+bedömning|kommentar)\s*[:.–-]", re.I)
 # A table cell: the rating alone at the start of the line right after the question.
 # Also in brackets after the question: "... hanteras? (Ja)".
@@ -159,6 +162,8 @@ def _list_after(lines: list[str], start: int) -> list[Question]:
                 main_kind = shape
             if shape == main_kind and not _ends_list(text, items):
                 number = mark if kind == "number" else str(len(items) + 1)
+                if kind == "number" and items and not _next_number(items[-1].number, number):
+                    break  # "2 Granskningsresultat" after item 2: the next chapter
                 items.append(Question(number.rstrip("."), [rest], i, i + 1))
             elif items and _is_sub(shape, main_kind, mark, items[-1].number):
                 parent = items[-1]
@@ -188,6 +193,13 @@ def _list_after(lines: list[str], start: int) -> list[Question]:
     if not items or not any(q.text.endswith("?") or len(q.text) > 40 for q in items):
         return []
     return items
+
+
+def _next_number(previous: str, mark: str) -> bool:
+    try:
+        return int(mark.rstrip(".")) == int(previous) + 1
+    except ValueError:
+        return True
 
 
 def _last(items: list[Question]) -> Question | None:
@@ -244,6 +256,21 @@ def _labelled(flat: Flat) -> list[Question]:
                 break
             question.lines.append(lines[j])
             j += 1
+        # Sub-questions bulleted under the labelled question ("o Är analysen ...?"),
+        # perhaps under a "Delfrågor:" line of their own.
+        if j + 1 < len(lines) and SUB_LABEL.match(lines[j]) and marker(lines[j + 1]):
+            j += 1
+        while j < len(lines) and (item := marker(lines[j])) and item[0] == "bullet":
+            number = f"{m[1]}.{len(question.sub_questions) + 1}"
+            sub = Question(number, [item[2]], j, j + 1)
+            j += 1
+            while not _complete(sub.lines) and j < len(lines) and starts_lower(lines[j]):
+                sub.lines.append(lines[j])
+                j += 1
+            sub.stop = j
+            question.sub_questions.append(sub)
+        if question.sub_questions and not all(q.text.endswith("?") for q in question.sub_questions):
+            question.sub_questions = []  # a list of topics, not questions
         question.stop = j
         found[m[1]] = question
     mains = [q for number, q in found.items() if "." not in number]
@@ -322,7 +349,7 @@ def _pattern(text: str) -> re.Pattern[str] | None:
 BY_NUMBER = [
     re.compile(
         rf"(?:bedömning|svar|betyg)[^\n:]{{0,30}}?(?:revisions|del|gransknings)?fråga\s+"
-        rf"(\d{{1,2}}(?:\.\d{{1,2}})?)\s*[:–-]\s*({RATING_WORDS})\b",
+        rf"(\d{{1,2}}(?:\.\d{{1,2}})?)\s*(?:[:–-]\s*|\n\s*)({RATING_WORDS})\b",
         re.I,
     ),
     re.compile(

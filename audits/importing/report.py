@@ -73,8 +73,15 @@ OVERALL = re.compile(
     r"(?:(?:Vår|Den|[A-ZÅÄÖ][\wåäö]+s)\s+(?:samlade|sammanfattande|övergripande|sammantagna)\s+"
     r"(?:revisionella\s+)?bedömning(?:en)?\s+(?:är|blir)\s+att"
     r"|(?:Vår|Den)\s+revisionella\s+bedömning(?:en)?\s+(?:är|blir)\s+att"
-    r"|Vi\s+bedömer\s+(?:sammantaget|sammanfattningsvis|därmed\s+sammantaget)\s+att"
-    r"|Sammantaget\s+(?:bedömer\s+vi|är\s+vår\s+bedömning)\s+att)",
+    r"|(?:Vi|Revisorerna|Revisionen)\s+bedömer\s+"
+    r"(?:sammantaget|sammanfattningsvis|därmed\s+sammantaget)\s+att"
+    r"|(?:Sammantaget|Sammanfattningsvis)\s+(?:bedömer\s+vi|är\s+vår\s+bedömning)\s+att"
+    r"|Vi\s+gör\s+(?:den\s+)?(?:samlade|sammanfattande|övergripande)\s+bedömningen\s+att"
+    # "Utifrån genomförd granskning är vår sammanfattande bedömning att ...": the
+    # sentence starts at its first word, after a full stop or a paragraph break.
+    r"|(?:(?<=[.!?]\s)|(?<=\n\n)|^)[A-ZÅÄÖ][^.\n]{0,80}\s(?:är|blir)\s+(?:vår|den)\s+"
+    r"(?:samlade|sammanfattande|övergripande|sammantagna)\s+(?:revisionella\s+)?"
+    r"bedömning(?:en)?\s+att)",
 )
 OVERALL_HEADINGS = {
     "samlad bedömning",
@@ -90,7 +97,9 @@ _DATE = rf"(\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}(?::e|e)?\s+(?:{'|'.join(MONTHS)})(
 # "senast den 15 september", "före den 1 april 2025", "senast fredagen den 13 juni";
 # not a yearly rule ("senast den 30 april varje år").
 _BY = r"(?:senast|före|innan)\s+(?:(?:må|ti|ons|tors|fre|lör|sön)dag(?:en)?\s+)?(?:den\s+|per\s+)?"
-_NOT_YEARLY = r"(?!\s+(?:varje|årligen|respektive|vart))"
+_NOT_YEARLY = r"(?!\s+(?:varje|årligen|respektive|vart|året\s+efter|efter\s+(?:ett|varje)))"
+# Asking for an answer, rather than a report or feedback some rule requires by a date.
+_ASKS_ANSWER = re.compile(r"svar|yttr|besvara", re.I)
 DEADLINE = [
     re.compile(
         rf"(?:svar|yttrande|yttra|besvara|redovis|återkoppl|synpunkter)[^.]{{0,240}}?{_BY}"
@@ -116,6 +125,9 @@ TITLE_PAGE_LABEL = re.compile(
 )
 AUDITORS_THEMSELVES = re.compile(
     r"^(stads|kommun|region|landstings)?revision(en)?$|^revisorerna$|^de\s+förtroendevalda", re.I
+)
+VERSION_ROW = re.compile(
+    r"^(?:v(?:ersion)?\s*)?\d{1,2}\.\d{1,2}\s+(?:\d{4}-\d{2}-\d{2}|\d{1,2}\s)", re.I
 )
 FRONT_END = re.compile(r"^(innehållsförteckning|innehåll|sammanfattning)\b", re.I)
 # A cover letter's signature lines: "Anna Berg, ordförande", "Vice ordförande".
@@ -284,6 +296,16 @@ def _region(flat: Flat, front: tuple[int, int]) -> tuple[str | None, Passage | N
 
 def _date(flat: Flat, front: tuple[int, int]) -> tuple[datetime.date | None, Passage | None]:
     start, stop = front
+    # A version history ("0.9 2025-02-07 Utkast", "1.0 2025-03-03 Slutlig rapport"):
+    # the report is dated by its latest version, not its first draft.
+    versions = [
+        (day, i)
+        for i in range(start, min(stop + 10, len(flat.lines)))
+        if VERSION_ROW.match(flat.lines[i].text) and (day := parse_date(flat.lines[i].text))
+    ]
+    if versions:
+        day, i = max(versions)
+        return day, flat.passage_of_lines(i, i + 1)
     # The title page's date first, then a cover letter's (first 40 lines).
     for first, last in ((start, stop), (0, min(40, len(flat.lines)))):
         for i in range(first, last):
@@ -309,20 +331,22 @@ def _iso(dated: Dated | None) -> tuple[str | None, Passage | None]:
 def _deadline(flat: Flat, dated: datetime.date | None) -> tuple[Dated | None, Dated | None]:
     """The response deadline, and the date of the letter (or closing paragraph) that
     asks for it."""
-    for pattern in DEADLINE:
-        for m in pattern.finditer(flat.text):
-            written = m[1]
-            letter = _letter_date(flat, m.start(), m.end())
-            day = parse_date(written)
-            if day is None:
-                base = letter[0] if letter else dated
-                if base is None:
-                    continue
-                day = parse_date(written, default_year=base.year)
-                if day is not None and day < base:
-                    day = parse_date(written, default_year=base.year + 1)
-            if day is not None:
-                return (day, flat.passage(m.start(), m.end())), letter
+    found = [m for pattern in DEADLINE for m in pattern.finditer(flat.text)]
+    # A request for an answer goes before a date something must be reported by.
+    found.sort(key=lambda m: not _ASKS_ANSWER.search(m[0]))
+    for m in found:
+        written = m[1]
+        letter = _letter_date(flat, m.start(), m.end())
+        day = parse_date(written)
+        if day is None:
+            base = letter[0] if letter else dated
+            if base is None:
+                continue
+            day = parse_date(written, default_year=base.year)
+            if day is not None and day < base:
+                day = parse_date(written, default_year=base.year + 1)
+        if day is not None:
+            return (day, flat.passage(m.start(), m.end())), letter
     return None, None
 
 

@@ -27,9 +27,12 @@ YEAR = re.compile(r"\b(199\d|20\d\d)\b")
 
 # List markers as PDF text shows them: bullets (Word's private-use bullet too), dashes,
 # numbers "1." "1)" "1.1", letters "a)" "a.".
-BULLET = re.compile(r"^(?:[●•○◦▪■►▸➢✓\uf0b7\uf0a7]|[-–—*](?=\s))\s*")
+# "o" is Word's second-level bullet (Courier New), before a capitalised item only.
+BULLET = re.compile(r"^(?:[●•○◦▪■►▸➢✓\uf0b7\uf0a7]|[-–—*](?=\s)|o(?=\s+[A-ZÅÄÖ]))\s*")
 NUMBER = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)(?:[.):]\s*|\s+)(?=\S)")
 LETTER = re.compile(r"^([a-h])[.)]\s+(?=\S)")
+# A sub-question lettered under its main question's number: "1a Finns ...", "2b) Är ...".
+NUMBER_LETTER = re.compile(r"^(\d{1,2}[a-h])(?:[.):]\s*|\s+)(?=[A-ZÅÄÖ])")
 
 # Section headings that end a list (a numbered "1.3 Revisionskriterier" looks like a
 # numbered list item otherwise).
