@@ -191,6 +191,43 @@ LAYOUTS: dict[str, Layout] = {
             r"Sidan \d+ \(\d+\)",
         ),
     ),
+    # The fourth held-out set (holdout4-*)
+    "holdout4-storvalla-utskrivning-2025": Layout(
+        header="Rapport 2025:7 – Region Storvalla",
+        footer="sida",
+        width_mm=138,
+        page_lines=(
+            r"Rapport 2025:7",
+            r"Region Storvalla · Samverkan vid utskrivning · sida \d+ av \d+",
+        ),
+    ),
+    "holdout4-ljungstorp-bistand-2025": Layout(
+        header="Ljungstorps kommun – Ekonomiskt bistånd",
+        footer="number",
+        width_mm=122,
+        page_lines=(
+            r"Granskningsrapport oktober 2025",
+            r"Ljungstorps kommun – Ekonomiskt bistånd – s\. \d+",
+        ),
+    ),
+    "holdout4-hammarvik-bygglov-2025": Layout(
+        header="Hammarviks kommun | Bygg- och miljönämndens handläggning av bygglov",
+        footer="sida",
+        width_mm=165,
+        page_lines=(
+            r"Hammarviks kommun \| Bygg- och miljönämndens handläggning av bygglov",
+            r"Ahlgren Öberg Revision AB\s+\d+ \(\d+\)",
+        ),
+    ),
+    "holdout4-salvsta-elevhalsa-2026": Layout(
+        header="TIBERG KOMMUNREVISION – Sälvsta kommun",
+        footer="number",
+        width_mm=116,
+        page_lines=(
+            r"TIBERG KOMMUNREVISION",
+            r"Elevhälsans förebyggande och hälsofrämjande arbete · Sida \d+ \(\d+\)",
+        ),
+    ),
 }
 
 
