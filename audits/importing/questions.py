@@ -20,12 +20,25 @@ from .lines import Flat, Passage, ends_sentence, join, marker, starts_lower
 from .words import RATING_WORDS, is_heading, rating_label
 
 # Some firms test control objectives ("kontrollmål") instead of asking questions.
-QUESTION_HEADING = re.compile(r"(revisions|gransknings|kontroll|del)frågor|kontrollmål\b", re.I)
+QUESTION_HEADING = re.compile(
+    r"(revisions|gransknings|kontroll|del)frågor|kontrollmål\b|följande\s+frågor", re.I
+)
 LABELLED = re.compile(
-    r"^(?:revisions|gransknings|del)?fråga\s+(\d{1,2}(?:\.\d{1,2})?)\s*[:.–-]\s*(\S.*)$", re.I
+    r"^(?:revisions|gransknings|del)?fråga\s+(\d{1,2}(?:\.\d{1,2})?)"
+    r"(?:\s*[:.–-]\s*|\s+(?=[A-ZÅÄÖ])|\s*$)(.*)$",
+    re.I,
+)
+# "Revisionsfråga 3" on a line of its own, the question on the lines below.
+BARE_LABEL = re.compile(r"^(?:revisions|gransknings|del)?fråga\s+\d{1,2}(?:\.\d{1,2})?$", re.I)
+# "... att revisionsfrågan inte är uppfylld": the negation before the verb.
+NEGATED = re.compile(
+    r"(?:revisions|del|gransknings)?frågan\s+((?:inte|ej)\s+(?:är|kan\s+anses\s+vara)\s+"
+    r"uppfyll(?:d|t))\b",
+    re.I,
 )
 # A rating that says what it rates, after the question's words.
 STRONG = [
+    NEGATED,
     re.compile(
         rf"(?:(?:revisions|del|gransknings)?frågan|kontrollmålet)\s+"
         rf"(?:bedöms|besvaras|anses|är|kan\s+besvaras)"
@@ -40,6 +53,12 @@ STRONG = [
         rf"|status)\s*[:–-]\s*({RATING_WORDS})\b",
         re.I,
     ),
+    # "Revisionsfrågan kan i allt väsentligt besvaras jakande."
+    re.compile(
+        rf"(?:revisions|del|gransknings)?frågan\s+kan\s+(?:endast\s+)?({RATING_WORDS})\s+"
+        rf"besvaras\s+(?:jakande|med\s+ja)",
+        re.I,
+    ),
     re.compile(
         rf"vår\s+(?:samlade\s+)?bedömning\s+är\s+att\s+(?:revisions|del)?frågan\s+"
         rf"(?:är|kan\s+besvaras\s+med|besvaras\s+med)\s+(?:ett\s+)?({RATING_WORDS})\b",
@@ -47,6 +66,7 @@ STRONG = [
     ),
 ]
 SUB_LABEL = re.compile(r"^(?:delfrågor|underfrågor|delfrågorna\s+är)\s*:?$", re.I)
+RF_NUMBER = re.compile(r"^RF\s?(\d{1,2})[.:)]?\s+(?=\S)", re.I)
 ANSWER_LINE = re.compile(r"^(?:svar|bedömning|vår\s+bedömning|kommentar)\s*[:.–-]", re.I)
 # A table cell: the rating alone at the start of the line right after the question.
 # Also in brackets after the question: "... hanteras? (Ja)".
@@ -132,7 +152,7 @@ def _list_after(lines: list[str], start: int) -> list[Question]:
     # The list starts within a few lines of its heading (after a sentence or two).
     i = start
     while i < len(lines) and i < start + 8:
-        if marker(lines[i]) or lines[i].rstrip().endswith("?"):
+        if _marker(lines[i]) or lines[i].rstrip().endswith("?"):
             break
         if is_heading(lines[i]) and i > start:
             return []
@@ -144,7 +164,9 @@ def _list_after(lines: list[str], start: int) -> list[Question]:
     answering = False
     while i < len(lines):
         text = lines[i]
-        found = marker(text)
+        if BARE_LABEL.match(text):
+            break  # labelled questions ("Revisionsfråga 2" above each): _labelled reads them
+        found = _marker(text)
         current = _last(items)
         if current and not found and (ANSWER_LINE.match(text) or answering):
             # "Svar: Delvis. ..." under a question: its answer, not the list's end.
@@ -202,6 +224,13 @@ def _next_number(previous: str, mark: str) -> bool:
         return True
 
 
+def _marker(text: str) -> tuple[str, str, str] | None:
+    """List markers, and "RF1" (revisionsfråga 1) some reports number questions with."""
+    if m := RF_NUMBER.match(text):
+        return "number", m[1], text[m.end() :]
+    return marker(text)
+
+
 def _last(items: list[Question]) -> Question | None:
     """The question the list's last line belongs to: the last sub-question, if any."""
     if not items:
@@ -212,6 +241,8 @@ def _last(items: list[Question]) -> Question | None:
 def _shape(mark: str) -> str:
     if mark[:1].isdigit():
         return "dotted" if "." in mark.rstrip(".") else "number"
+    if re.fullmatch(r"[a-h][.)]?", mark):
+        return "letter"
     return mark
 
 
@@ -249,8 +280,14 @@ def _labelled(flat: Flat) -> list[Question]:
         m = LABELLED.match(text)
         if not m or m[1] in found:
             continue
-        question = Question(m[1], [m[2]], i, i + 1)
         j = i + 1
+        if m[2].strip():
+            question = Question(m[1], [m[2]], i, i + 1)
+        elif j < len(lines) and _question_start(lines, j):
+            question = Question(m[1], [lines[j]], i, i + 1)
+            j += 1
+        else:
+            continue  # a heading naming the question ("Revisionsfråga 2") over its answer
         while not _complete(question.lines) and j < len(lines) and j < i + 6:
             if is_heading(lines[j]) or marker(lines[j]):
                 break
@@ -353,8 +390,8 @@ BY_NUMBER = [
         re.I,
     ),
     re.compile(
-        rf"(?:revisions|del|gransknings)fråga\s+(\d{{1,2}}(?:\.\d{{1,2}})?)\s+(?:bedöms|besvaras"
-        rf"|är)\s+(?:som\s+|med\s+(?:ett\s+)?)?({RATING_WORDS})\b",
+        rf"\b(?:revisions|del|gransknings)?fråga\s+(\d{{1,2}}(?:\.\d{{1,2}})?|[a-h]\)?)"
+        rf"\s+(?:bedöms|besvaras|är)\s+(?:som\s+|med\s+(?:ett\s+)?)?({RATING_WORDS})\b",
         re.I,
     ),
 ]
@@ -419,7 +456,11 @@ def _rate_by_number(flat: Flat, every: list[Question]) -> None:
     by_number = {q.number: q for q in every}
     for pattern in BY_NUMBER:
         for m in pattern.finditer(flat.text):
-            q = by_number.get(m[1])
+            number = m[1].rstrip(")").lower()
+            if number.isalpha() and not any(q.sub_questions for q in every):
+                # Questions lettered a), b), ... are numbered by their order.
+                number = str(ord(number) - ord("a") + 1)
+            q = by_number.get(number)
             if q is not None:
                 q.rating = _label(m[2])
                 q.rating_source = flat.passage(m.start(), m.end())
@@ -477,4 +518,5 @@ def _rating_in(window: str) -> tuple[str, int, int] | None:
 
 
 def _label(phrase: str) -> str:
+    phrase = re.sub(r"^((?:inte|ej))\s+(?:är|kan\s+anses\s+vara)\s+", r"\1 ", phrase, flags=re.I)
     return rating_label(phrase) or phrase

@@ -35,7 +35,7 @@ OWN_INTRO = re.compile(
     re.I,
 )
 HEADINGS = {"rekommendationer", "rekommendation", "våra rekommendationer"}
-REC_NUMBER = re.compile(r"^(?:R|Rek\.?)\s?(\d{1,2})[.:)]?\s+(?=\S)")
+REC_NUMBER = re.compile(r"^(?:R|Rek\.?|Rekommendation)\s?(\d{1,2})[.:)]?\s+(?=\S)")
 TABLE_HEADER = re.compile(
     r"^(?:nr\s+)?rekommendation(?:er)?\s+(?:ansvarig|ansvar|mottagare|riktad\s+till|adressat"
     r"|nämnd|berörd)",
@@ -117,7 +117,8 @@ def _addressee(lines: list[str], i: int) -> str | None:
 
 
 def _marker(text: str) -> tuple[str, str, str] | None:
-    """List markers, and the "R1." some reports number their recommendations with."""
+    """List markers, and the "R1." or "Rekommendation 1:" some reports number their
+    recommendations with."""
     if m := REC_NUMBER.match(text):
         return "number", m[1], text[m.end() :]
     return marker(text)
@@ -222,12 +223,20 @@ def _continues(lines: list[str], i: int, item: Item, kind: str | None) -> bool:
         return True
     # A new sentence in the same item only if another item of the list follows soon.
     for ahead in lines[i + 1 : i + 5]:
-        found = _marker(ahead)
-        if found and found[0] == kind:
-            return True
+        # "1 Inledning" looks like a numbered item but is the next chapter.
         if is_heading(ahead):
             return False
+        found = _marker(ahead)
+        if found and found[0] == kind and _follows(item, found[1]):
+            return True
     return False
+
+
+def _follows(item: Item, mark: str) -> bool:
+    """A numbered item is followed by the next number ("30 april" is no item 30)."""
+    if not (item.number and item.number.isdigit()):
+        return True
+    return mark.rstrip(".") == str(int(item.number) + 1)
 
 
 def _own_body(text: str) -> str | None:

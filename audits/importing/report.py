@@ -77,6 +77,7 @@ OVERALL = re.compile(
     r"(?:sammantaget|sammanfattningsvis|därmed\s+sammantaget)\s+att"
     r"|(?:Sammantaget|Sammanfattningsvis)\s+(?:bedömer\s+vi|är\s+vår\s+bedömning)\s+att"
     r"|Vi\s+gör\s+(?:den\s+)?(?:samlade|sammanfattande|övergripande)\s+bedömningen\s+att"
+    r"|Vår\s+(?:samlade\s+|sammanfattande\s+)?slutsats\s+är\s+att"
     # "Utifrån genomförd granskning är vår sammanfattande bedömning att ...": the
     # sentence starts at its first word, after a full stop or a paragraph break.
     r"|(?:(?<=[.!?]\s)|(?<=\n\n)|^)[A-ZÅÄÖ][^.\n]{0,80}\s(?:är|blir)\s+(?:vår|den)\s+"
@@ -92,6 +93,12 @@ OVERALL_HEADINGS = {
     "revisionell bedömning",
     "sammantagen bedömning",
     "vår samlade bedömning",
+    "slutsats",
+    "slutsatser",
+    "samlad slutsats",
+    # The answer to the audit's purpose is its overall assessment.
+    "svar på granskningens syfte",
+    "svar på syftet",
 }
 _DATE = rf"(\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}(?::e|e)?\s+(?:{'|'.join(MONTHS)})(?:\s+\d{{4}})?)"
 # "senast den 15 september", "före den 1 april 2025", "senast fredagen den 13 juni";
@@ -114,7 +121,7 @@ DEADLINE = [
 DOC_TYPES = re.compile(
     r"^(revisionsrapport|granskningsrapport|rapport|missiv|grundläggande\s+granskning"
     r"|fördjupad\s+granskning|förstudie|pm|promemoria|slutrapport|revisionsskrivelse)"
-    r"(\s+(nr|nummer)\s*\S+)?$",
+    r"(\s+(nr|nummer)\s*\S+|\s+\d{4}[:/]\d{1,3}|\s+\d{1,3}[:/]\d{4})?$",
     re.I,
 )
 # Labelled lines of a title page that are not its title ("Dnr ...", "Uppdragsgivare: ...").
@@ -123,6 +130,13 @@ TITLE_PAGE_LABEL = re.compile(
     r"|beställare|till|kopia)\b",
     re.I,
 )
+# "Rapportdatum: 17 juni 2025", "Uppdragsledare: Sofia Ahlgren": a label and its value.
+LABEL_VALUE = re.compile(r"^[A-ZÅÄÖ][\wåäö-]{2,24}:\s+\S")
+SUBTITLE = re.compile(
+    r"^granskning\s+av\s+[\wåäö -]*(?:nämnden|nämnderna|styrelsen|utskottet|bolaget|AB)$",
+    re.I,
+)
+VERSION = re.compile(r"^version\s+\d", re.I)
 AUDITORS_THEMSELVES = re.compile(
     r"^(stads|kommun|region|landstings)?revision(en)?$|^revisorerna$|^de\s+förtroendevalda", re.I
 )
@@ -274,11 +288,27 @@ def _after_letter(lines: list[str]) -> int:
     for i, text in enumerate(lines[:80]):
         if re.match(r"^(för|på uppdrag av)\s+.*revisor", text, re.I):
             j = i + 1
-            while j < len(lines) and (PERSON_OR_ROLE.match(lines[j]) or NAME.match(lines[j])):
+            while j < len(lines) and _signature_line(lines[j]):
                 j += 1
             if any(FRONT_END.match(plain(line)) for line in lines[j : j + 40]):
                 return j
     return 0
+
+
+def _signature_line(text: str) -> bool:
+    """A name or a role under a signature; two signatures side by side ("Ingrid Paulsson
+    Bertil Öhman", their roles below); "Bilaga: Revisionsrapport 2025:7"."""
+    if re.match(r"^bilag(a|or)\b", text, re.I):
+        return True
+    parts = [part for part in re.split(r"\s{2,}", text.strip()) if part]
+    if len(parts) == 1 and len(text.split()) in (4, 6):
+        # Side by side with single spaces, as extraction may leave them.
+        words = text.split()
+        half = len(words) // 2
+        parts = [" ".join(words[:half]), " ".join(words[half:])]
+        if not all(NAME.match(part) for part in parts):
+            parts = [text]
+    return bool(parts) and all(PERSON_OR_ROLE.match(p) or NAME.match(p) for p in parts)
 
 
 def _region(flat: Flat, front: tuple[int, int]) -> tuple[str | None, Passage | None]:
@@ -408,6 +438,7 @@ def _title(
     flat: Flat, front: tuple[int, int], region: str | None
 ) -> tuple[str | None, Passage | None]:
     start, stop = front
+    fallback: tuple[str, Passage] | None = None
     for i in range(0, min(len(flat.lines), stop + 40)):
         text = flat.lines[i].text
         if re.match(
@@ -416,36 +447,48 @@ def _title(
             lines = [text]
             if not ends_sentence(text) and i + 1 < len(flat.lines):
                 following = flat.lines[i + 1].text
-                if starts_lower(following) and len(following) < 60:
+                if starts_lower(following) and len(following) < 60 and not parse_date(following):
                     lines.append(following)
+            if start <= i < stop and SUBTITLE.match(text) and fallback is None:
+                # "Granskning av barn- och utbildningsnämnden" under the title proper
+                # names the audited body: the title is the other title-page text.
+                fallback = join(lines), flat.passage_of_lines(i, i + len(lines))
+                continue
             return join(lines).rstrip("."), flat.passage_of_lines(i, i + len(lines))
-    parts, first = [], None
-    for i in range(start, stop):
-        text = flat.lines[i].text
-        if _not_title(text, region):
-            continue
-        if parts and i > (first or 0) + len(parts):
-            break
-        if len(text) > 100 or len(parts) == 3:
-            break
-        first = i if first is None else first
-        parts.append(text)
-    if not parts:
-        return None, None
-    return join(parts), flat.passage_of_lines(first or start, (first or start) + len(parts))
+    # The title follows the document type ("Revisionsrapport"), or on some title pages
+    # precedes it.
+    for first_line, last_line in ((start, stop), (max(0, start - 8), start)):
+        parts, first = [], None
+        for i in range(first_line, last_line):
+            text = flat.lines[i].text
+            if _not_title(text, region):
+                continue
+            if parts and i > (first or 0) + len(parts):
+                break
+            if len(text) > 100 or len(parts) == 3:
+                break
+            first = i if first is None else first
+            parts.append(text)
+        if parts and first is not None:
+            return join(parts), flat.passage_of_lines(first, first + len(parts))
+    return fallback or (None, None)
 
 
 def _not_title(text: str, region: str | None) -> bool:
     if DOC_TYPES.match(text) or FRONT_END.match(text):
         return True
-    if TITLE_PAGE_LABEL.match(text):
+    if TITLE_PAGE_LABEL.match(text) or LABEL_VALUE.match(text) or VERSION.match(text):
         return True
+    if re.match(r"^[A-ZÅÄÖ][\w&.-]*(?:\s+[\w&.-]+){0,5}\s+(?:AB|HB|KB)$", text):
+        return True  # the firm
     # The audit office's own name in capitals ("STADSREVISIONEN").
     if text.isupper() and AUDITORS_THEMSELVES.match(text.strip()):
         return True
     if region and squash(text) == region:
         return True
     if parse_month(text) or parse_date(text) or re.fullmatch(r"(19|20)\d\d", text):
+        return True
+    if SUBTITLE.match(text):
         return True
     if PERSON.match(text) or FIRMS.fullmatch(text) or TITLE_LINE.match(text):
         return True

@@ -30,6 +30,9 @@ PAGE_NUMBER = re.compile(
     )$""",
     re.IGNORECASE | re.VERBOSE,
 )
+TRAILING_PAGE = re.compile(
+    r"\S.*[\s·|•–—-]\s*(sida|sid\.?|page|s\.)\s*\d{1,3}(\s*(av|of|/|\()\s*\d{1,3}\)?)?$", re.I
+)
 # The hyphens a line may end with when a word was split (PDF "‐", soft hyphen, "-").
 HYPHENS = "-\u2010\u00ad"
 # After "hälso-" a line starting with one of these keeps the hyphen: "hälso- och sjukvård".
@@ -114,6 +117,7 @@ def clean_pages(pages: list[str], *, numbered: bool) -> list[Line]:
     ]
     page_lines = [[line for line in lines if line] for lines in page_lines]
     furniture = _running_lines(page_lines)
+    footers = _numbered_footers(page_lines)
     lines: list[Line] = []
     # Lines next to a page number: where a text file without page breaks has its
     # running header or footer.
@@ -121,7 +125,7 @@ def clean_pages(pages: list[str], *, numbered: bool) -> list[Line]:
     for number, lines_of_page in enumerate(page_lines, start=1):
         page = number if numbered or len(page_lines) > 1 else None
         for at, line in enumerate(lines_of_page):
-            if PAGE_NUMBER.match(line):
+            if PAGE_NUMBER.match(line) or _key(line) in footers:
                 for other in lines_of_page[max(0, at - 1) : at + 2]:
                     near_numbers[other] += 1
                 continue
@@ -135,6 +139,13 @@ def clean_pages(pages: list[str], *, numbered: bool) -> list[Line]:
 
 def _key(line: str) -> str:
     return re.sub(r"\d+", "#", line.casefold())
+
+
+def _numbered_footers(pages: list[list[str]]) -> set[str]:
+    """Footers that carry the page number at their end ("Elevhälsan · Sida 2 (6)",
+    "Rapport 2025:7 | sida 3 av 12"): the same line, digits aside, twice or more."""
+    counts = Counter(_key(line) for lines in pages for line in lines if TRAILING_PAGE.search(line))
+    return {key for key, n in counts.items() if n >= 2}
 
 
 def _running_lines(pages: list[list[str]]) -> set[str]:

@@ -120,3 +120,124 @@ def test_an_overall_assessment_that_opens_with_its_grounds() -> None:
     assert proposal["overall_assessment"].startswith(
         "Utifrån genomförd granskning är vår sammanfattande bedömning att kommunstyrelsen"
     )
+
+
+# Held-out set 4 ------------------------------------------------------------------------
+
+
+def test_lettered_questions_are_numbered_by_order_and_rated_by_letter() -> None:
+    proposal = _read(
+        "Granskningen ska besvara följande frågor:\n"
+        "a) Finns det rutiner för samverkan vid utskrivning?\n"
+        "b) Tillämpas rutinerna i verksamheterna?\n\n"
+        "1.3 Revisionskriterier\n\nLagen om samverkan vid utskrivning.\n\n"
+        "Fråga a) bedöms som uppfylld. Rutinerna är aktuella.\n\n"
+        "Vi bedömer att fråga b) är delvis uppfylld.\n"
+    )
+    assert [(q[0], q[1], q[2]) for q in _questions(proposal)] == [
+        ("1", "Finns det rutiner för samverkan vid utskrivning?", "Uppfylld"),
+        ("2", "Tillämpas rutinerna i verksamheterna?", "Delvis uppfylld"),
+    ]
+
+
+def test_labels_on_lines_of_their_own_and_answer_lines() -> None:
+    proposal = _read(
+        "Svar på revisionsfrågorna\n\n"
+        "Fråga 1. Finns det aktuella riktlinjer för ekonomiskt bistånd?\nSvar: Ja.\n"
+        "Fråga 2. Är besluten dokumenterade?\nSvar: Delvis.\n"
+        "Fråga 2.1 Finns en bedömning av behovet?\nSvar: Nej.\n\n"
+        "2.2 Syfte och revisionsfrågor\nGranskningen besvarar följande revisionsfrågor:\n\n"
+        "Revisionsfråga 1\nFinns det aktuella riktlinjer för ekonomiskt bistånd?\n\n"
+        "Revisionsfråga 2\nÄr besluten dokumenterade?\n"
+        "Delfråga 2.1\nFinns en bedömning av behovet?\n\n"
+        "Slutsats\nVår slutsats är att nämnden delvis har en rättssäker handläggning.\n"
+    )
+    assert _questions(proposal) == [
+        ("1", "Finns det aktuella riktlinjer för ekonomiskt bistånd?", "Ja", []),
+        (
+            "2",
+            "Är besluten dokumenterade?",
+            "Delvis",
+            [("2.1", "Finns en bedömning av behovet?", "Nej")],
+        ),
+    ]
+    assert proposal["overall_assessment"].startswith("Vår slutsats är att nämnden")
+
+
+def test_the_title_before_the_document_type_and_no_label_lines() -> None:
+    text = (
+        "Hammarviks kommun\n\nBygg- och miljönämndens\nhandläggning av bygglov\n\n"
+        "Revisionsrapport\nRapportdatum: 17 juni 2025\nVersion 1.0\n\n"
+        "Ahlgren Öberg Revision AB\n\nUppdragsledare: Sofia Ahlgren\n\n"
+        "Innehåll\n\nSammanfattning\n\nVi har granskat handläggningen av bygglov, om "
+        "besluten fattas i tid och om nämnden följer upp handläggningstiderna. Vi bedömer "
+        "att revisionsfrågan inte är uppfylld för handläggningstiderna.\n"
+    )
+    proposal = propose_report(read_document(text.encode()))
+    assert proposal["title"] == "Bygg- och miljönämndens handläggning av bygglov"
+    assert proposal["date"] == "2025-06-17"
+
+
+def test_a_subtitle_naming_the_audited_body_is_not_the_title() -> None:
+    text = (
+        "Sälvsta kommun\nRevisorerna\n\nGranskningsrapport 1/2026\n\n"
+        "Elevhälsans förebyggande och\nhälsofrämjande arbete\n\n"
+        "Granskning av barn- och utbildningsnämnden\n\n27 januari 2026\n\n"
+        "Sammanfattning\n\n" + INTRO.split("Sammanfattning\n\n")[1]
+    )
+    proposal = propose_report(read_document(text.encode()))
+    assert proposal["title"] == "Elevhälsans förebyggande och hälsofrämjande arbete"
+
+
+def test_rf_numbered_questions_rated_in_order_and_labelled_recommendations() -> None:
+    proposal = _read(
+        "Svar på granskningens syfte\nNämnden säkerställer enligt vår bedömning endast "
+        "delvis att elevhälsan arbetar förebyggande.\n\n"
+        "Rekommendationer\n"
+        "Rekommendation 1: Nämnden bör fördela elevhälsans tid efter elevernas behov.\n"
+        "Rekommendation 2: Nämnden bör följa upp hälsosamtalen.\n\n"
+        "Revisorerna begär att nämnden senast den 30 april 2026 redovisar\n"
+        "vilka åtgärder nämnden avser att vidta.\n\n"
+        "Följande revisionsfrågor besvaras:\n"
+        "RF1 Finns det en plan för elevhälsans förebyggande arbete?\n"
+        "RF2 Genomförs hälsobesöken enligt skollagen?\n\n"
+        "2 Iakttagelser och bedömningar\n2.1 Plan\nNämnden antog en plan 2024.\n\n"
+        "Bedömning\nRevisionsfrågan kan i allt väsentligt besvaras jakande.\n\n"
+        "2.2 Hälsobesök\nDe flesta erbjuds hälsobesök.\n\nBedömning\nDelvis. Inte alla.\n"
+    )
+    assert [(q[0], q[2]) for q in _questions(proposal)] == [
+        ("1", "I allt väsentligt"),
+        ("2", "Delvis"),
+    ]
+    assert [(r["number"], r["text"]) for r in proposal["recommendations"]] == [
+        ("1", "Nämnden bör fördela elevhälsans tid efter elevernas behov."),
+        ("2", "Nämnden bör följa upp hälsosamtalen."),
+    ]
+    assert proposal["overall_assessment"].startswith("Nämnden säkerställer enligt vår bedömning")
+
+
+def test_a_footer_ending_in_its_page_number_is_dropped_from_a_text_file() -> None:
+    page = "Vi har granskat elevhälsan på elva skolor och intervjuat rektorerna där.\n"
+    text = "".join(
+        f"{page * 3}Elevhälsans arbete · Sida {n} (4)\nTIBERG KOMMUNREVISION\n" for n in range(1, 5)
+    )
+    lines = [line.text for line in read_document(text.encode()).lines]
+    assert not any("Sida" in line or "TIBERG" in line for line in lines)
+
+
+def test_a_cover_letter_signed_side_by_side_comes_before_the_report() -> None:
+    text = (
+        "Till\nRegionstyrelsen\n\nRevisionsskrivelse – Samverkan vid utskrivning\n\n"
+        "Revisorerna vill ha styrelsens svar senast den 1 februari 2026.\n\n"
+        "För Regionens revisorer i Region Storvalla\n\n"
+        "Ingrid Paulsson                          Bertil Öhman\n"
+        "Ordförande                               Vice ordförande\n\n"
+        "Bilaga: Revisionsrapport 2025:7\n"
+        "Revisionsrapport 2025:7\n\nSamverkan vid utskrivning\nfrån sluten vård\n\n"
+        "Region Storvalla\n\n2025-11-04\n\n"
+        "Sammanfattning\n\n" + INTRO.split("Sammanfattning\n\n")[1]
+    )
+    proposal = propose_report(read_document(text.encode()))
+    assert proposal["title"] == "Samverkan vid utskrivning från sluten vård"
+    assert proposal["date"] == "2025-11-04"
+    assert proposal["response_deadline"] == "2026-02-01"
