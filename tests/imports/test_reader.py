@@ -20,7 +20,7 @@ from audits.importing import (
     public_json,
     read_document,
 )
-from audits.importing.text import clean_pages
+from audits.importing.text import Source, clean_pages
 
 from .render import render_pdf
 
@@ -262,6 +262,314 @@ def test_vastmanland_response_is_one_narrative() -> None:
     # Paragraphs survive, the headings on lines of their own.
     assert "\n\nRevisorernas bedömning\n\n" in narrative
     assert match_answers(proposal, VASTERBOTTEN) == {}
+
+
+# Responses: the rules, on short texts of our own --------------------------------------
+
+
+def _response(text: str) -> dict:
+    """A proposal for a text as extraction leaves it (form feeds between pages)."""
+    source = Source(lines=clean_pages(text.split("\f"), numbered=False), kind="text")
+    return propose_response(source)
+
+
+def test_the_body_and_date_are_those_of_the_adopting_decision() -> None:
+    """A tjänsteskrivelse drafted by the administration is the nämnd's response once
+    adopted, and dated by the adoption, not by the drafting or the report."""
+    proposal = _response(
+        "MILJÖ- OCH BYGGFÖRVALTNINGEN\n"
+        "TJÄNSTESKRIVELSE\n"
+        "2024-09-02\n"
+        "Yttrande över granskning av tillsynen av enskilda avlopp\n"
+        "Antaget av miljö- och byggnadsnämnden 2024-09-18, § 112\n"
+        "Revisorerna har granskat tillsynen. Rapporten är daterad 2024-06-10 och svar\n"
+        "önskas senast 2024-09-30.\n"
+        "Förvaltningen delar bedömningen och tar fram en tillsynsplan för 2025.\n"
+    )
+    assert proposal["body"] == "Miljö- och byggnadsnämnden"
+    assert proposal["date"] == "2024-09-18"
+    assert "§ 112" in proposal["sources"]["date"]["text"]
+
+
+def test_the_decision_on_the_response_is_the_latest_recorded_one() -> None:
+    """An earlier decision the text cites, or one on another matter, is not the one
+    on the response."""
+    proposal = _response(
+        "Svar på revisionsrapport om föreningsbidragen\n"
+        "Nämnden beslutade den 12 april 2022, § 40, att anta riktlinjer för bidragen och\n"
+        "svaret nedan bygger på dem.\n"
+        "Fritidsplanen, som fastställdes av kommunstyrelsen 2024-11-05, § 130, gäller\n"
+        "från årsskiftet.\n"
+        "Kultur- och fritidsnämnden beslutade den 3 oktober 2024, § 77, att lämna detta\n"
+        "yttrande som svar på revisionsrapporten.\n"
+    )
+    assert proposal["body"] == "Kultur- och fritidsnämnden"
+    assert proposal["date"] == "2024-10-03"
+
+
+def test_a_protokollsutdrag_is_dated_by_its_meeting_and_its_narrative_starts_at_the_decision() -> (
+    None
+):
+    proposal = _response(
+        "SOLBERGA KOMMUN PROTOKOLLSUTDRAG\n"
+        "Kommunstyrelsen Sammanträdesdatum 2024-05-21\n"
+        "§ 88 Dnr KS 2024/311\n"
+        "Svar på revisorernas granskning av kommunens hantering av bisysslor\n"
+        "Kommunstyrelsens beslut\n"
+        "Kommunstyrelsen beslutar att anta personalavdelningens förslag till svar som sitt\n"
+        "eget svar till revisorerna.\n"
+        "Ärendebeskrivning\n"
+        "Revisorerna har granskat hur bisysslor anmäls och prövas i förvaltningarna.\n"
+        "Beslutsunderlag\n"
+        "Tjänsteskrivelse 2024-05-02\n"
+    )
+    assert proposal["answers"] == []
+    assert proposal["body"] == "Kommunstyrelsen"
+    assert proposal["date"] == "2024-05-21"
+    assert proposal["narrative"].startswith("Kommunstyrelsen beslutar att anta")
+
+
+def test_the_narrative_starts_after_the_wrapped_title_and_the_dnr() -> None:
+    proposal = _response(
+        "SOLBERGA KOMMUN\n"
+        "Kultur- och fritidsnämnden\n"
+        "Kommunrevisionen\n"
+        "Svar på revisionsrapport om bidragen till föreningar och\n"
+        "studieförbund\n"
+        "Dnr KFN 2024/77\n"
+        "Kultur- och fritidsnämnden har tagit del av revisionsrapporten och lämnar här sitt\n"
+        "svar. Bidragsreglerna ses över under hösten.\n"
+        "Solberga den 20 juni 2024\n"
+    )
+    assert proposal["title"] == (
+        "Svar på revisionsrapport om bidragen till föreningar och studieförbund"
+    )
+    assert proposal["narrative"].startswith("Kultur- och fritidsnämnden har tagit del av")
+    assert proposal["date"] == "2024-06-20"
+
+
+def test_a_one_word_kind_in_the_letterhead_is_not_the_title() -> None:
+    proposal = _response(
+        "YTTRANDE\n"
+        "Datum: 2023-11-08\n"
+        "Till: Revisorerna\n"
+        "Yttrande över granskning av synpunktshanteringen\n"
+        "Patientnämnden har tagit del av granskningen och delar revisorernas bedömning.\n"
+    )
+    assert proposal["title"] == "Yttrande över granskning av synpunktshanteringen"
+    assert proposal["narrative"].startswith("Patientnämnden har tagit del")
+    assert proposal["date"] == "2023-11-08"
+
+
+@pytest.mark.parametrize(
+    ("letterhead", "signature", "body"),
+    [
+        ("Patientnämnden\n", "", "Patientnämnden"),
+        ("", "För gymnasienämnden\nAnna Berg\nOrdförande\n", "Gymnasienämnden"),
+    ],
+    ids=["letterhead", "signature"],
+)
+def test_the_body_is_the_committee_of_the_letterhead_or_the_signature(
+    letterhead: str, signature: str, body: str
+) -> None:
+    """ "Nämnden lämnar …" names no body: the letterhead or "För …" above the signature
+    does."""
+    proposal = _response(
+        f"Region Norrskog\n{letterhead}YTTRANDE\n"
+        "Yttrande över granskning av synpunktshanteringen\n"
+        "Nämnden lämnar följande svar på revisorernas rapport om synpunkter och klagomål.\n"
+        "Rutinen för synpunkter ses över under våren.\n"
+        f"{signature}"
+    )
+    assert proposal["body"] == body
+
+
+def test_dates_given_to_other_documents_are_not_the_responses() -> None:
+    proposal = _response(
+        "Svar på revisionsrapport om skolskjutsarna\n"
+        "Nämnden har läst rapporten daterad 2024-05-03 och svarar senast 2024-07-01.\n"
+        "Rapporten överlämnades till nämnden den 6 maj 2024.\n"
+        "Svaret beslutades på sammanträdet 2024-06-12.\n"
+    )
+    assert proposal["date"] == "2024-06-12"
+
+
+# Bullet-quoted recommendations, one answer for two of them, a bulleted list inside an
+# answer (before "Åtgärd:", which continues the answer rather than opening one).
+BULLETED = """\
+Yttrande över granskning av lokalvården
+
+Revisorernas rekommendationer och förvaltningens kommentarer
+• ”Ta fram en städplan för varje skola.”
+• ”Följ upp städningens kvalitet på skolorna
+varje termin.”
+Förvaltningens kommentar: Städplaner finns i dag för hälften av skolorna.
+Kvaliteten följs upp vid behov.
+Åtgärd: Städplaner tas fram för alla skolor under våren och kvaliteten följs upp varje
+termin.
+• ”Upphandla lokalvården i konkurrens.”
+Förvaltningens kommentar: Lokalvården utförs i egen regi och nämnden avser inte att
+upphandla den, eftersom
+• egen regi har lägre kostnader,
+• kvaliteten är god.
+Åtgärd: Ingen.
+"""
+LOKALVARD = [
+    (1, "Upphandla lokalvården i konkurrens för att pröva kostnaderna."),
+    (2, "Ta fram en städplan för varje skola."),
+    (3, "Följa upp städningens kvalitet på skolorna varje termin."),
+]
+
+
+def test_bullet_quoted_recommendations_are_answered_under_their_label() -> None:
+    proposal = _response(BULLETED)
+    answers = proposal["answers"]
+    assert len(answers) == 2
+    assert answers[0]["recommendation"] == (
+        "Ta fram en städplan för varje skola.\n"
+        "Följ upp städningens kvalitet på skolorna varje termin."
+    )
+    assert answers[0]["text"].startswith("Städplaner finns i dag för hälften")
+    assert "Åtgärd: Städplaner tas fram" in answers[0]["text"]
+    assert answers[1]["text"].startswith("Lokalvården utförs i egen regi")
+    assert "egen regi har lägre kostnader" in answers[1]["text"]
+    assert answers[1]["text"].endswith("Åtgärd: Ingen.")
+    assert answers[0]["source"]["text"].startswith("• ”Ta fram en städplan")
+
+
+def test_an_answer_to_two_recommendations_is_matched_to_both() -> None:
+    proposal = _response(BULLETED)
+    matched = match_answers(proposal, LOKALVARD)
+    first, second = proposal["answers"]
+    assert matched == {1: second, 2: first, 3: first}
+    assert matched[2] is matched[3]
+
+
+def test_bullets_without_the_opening_label_are_not_quotations() -> None:
+    """A bulleted list in a text whose labels do not follow the bullets stays prose."""
+    proposal = _response(
+        "Yttrande över granskning av lokalvården\n"
+        "Svar: Nämnden delar bedömningen.\n"
+        "Nämnden kommer att\n"
+        "• ta fram städplaner,\n"
+        "• följa upp kvaliteten.\n"
+        "Åtgärd: Städplaner tas fram under våren.\n"
+    )
+    assert proposal["answers"] == []
+
+
+# A handlingsplan's table, extracted cell by cell; its header repeated on the next page.
+HANDLINGSPLAN = """\
+Svar på granskning av avtalstroheten
+
+Handlingsplan
+Rekommendation
+Åtgärd
+Ansvarig
+Klart
+1. Inför en rutin för
+uppföljning av avtal.
+Upphandlingsenheten tar
+fram en rutin för
+uppföljning.
+Upphandlingschef
+2025-03-31
+\f
+Rekommendation
+Åtgärd
+Ansvarig
+Klart
+2. Utbilda beställarna
+i avtalstrohet.
+En utbildning ges till
+alla beställare.
+HR-chef och
+ekonomichef
+hösten 2025
+Kommunstyrelsen beslutade den 4 februari 2025, § 21, att anta handlingsplanen som svar.
+"""
+
+
+def test_a_handlingsplan_table_gives_one_answer_per_row() -> None:
+    proposal = _response(HANDLINGSPLAN)
+    answers = proposal["answers"]
+    assert [a["number"] for a in answers] == ["1", "2"]
+    assert answers[0]["recommendation"] == "Inför en rutin för uppföljning av avtal."
+    assert answers[0]["text"] == (
+        "Upphandlingsenheten tar fram en rutin för uppföljning.\n\n"
+        "Ansvarig: Upphandlingschef\nKlart: 2025-03-31"
+    )
+    assert answers[1]["text"] == (
+        "En utbildning ges till alla beställare.\n\n"
+        "Ansvarig: HR-chef och ekonomichef\nKlart: hösten 2025"
+    )
+    assert answers[1]["source"]["text"].startswith("2. Utbilda beställarna")
+    assert proposal["date"] == "2025-02-04"
+    matched = match_answers(
+        proposal,
+        [(1, "Införa en rutin för uppföljning av avtal."), (2, "Utbilda beställare.")],
+    )
+    assert {n: a["number"] for n, a in matched.items()} == {1: "1", 2: "2"}
+
+
+def test_a_table_without_its_recommendation_column_name_is_read_by_its_rows() -> None:
+    """The name of the first column can go with the running headers when it opens
+    every page: the recommendation is still each row's first cell."""
+    proposal = _response(HANDLINGSPLAN.replace("Rekommendation\n", ""))
+    assert [a["recommendation"] for a in proposal["answers"]] == [
+        "Inför en rutin för uppföljning av avtal.",
+        "Utbilda beställarna i avtalstrohet.",
+    ]
+    matched = match_answers(proposal, [(1, "Införa en rutin för uppföljning av avtal.")])
+    assert matched[1]["text"].startswith("Upphandlingsenheten tar fram")
+
+
+def test_cells_that_do_not_fill_whole_rows_are_no_table() -> None:
+    proposal = _response(HANDLINGSPLAN.replace("HR-chef och\nekonomichef\n", ""))
+    assert proposal["answers"] == []
+    assert proposal["narrative"]
+
+
+def test_the_last_answer_ends_where_the_closing_starts() -> None:
+    proposal = _response(
+        "Yttrande över granskning av elevhälsan\n"
+        "1. Inför en plan för elevhälsan.\n"
+        "Svar: En plan tas fram under året.\n"
+        "2. Följ upp planen.\n"
+        "Svar: Planen följs upp i delårsrapporten.\n"
+        "Gymnasienämnden beslutade den 14 mars 2024, § 31, att lämna detta yttrande.\n"
+        "För gymnasienämnden\n"
+        "Anna Berg\n"
+        "Ordförande\n"
+    )
+    assert [a["text"] for a in proposal["answers"]] == [
+        "En plan tas fram under året.",
+        "Planen följs upp i delårsrapporten.",
+    ]
+    assert proposal["answers"][1]["source"]["text"].endswith("i delårsrapporten.")
+    assert proposal["body"] == "Gymnasienämnden"
+    assert proposal["date"] == "2024-03-14"
+
+
+def test_the_most_alike_quotation_and_recommendation_are_matched_first() -> None:
+    """An earlier answer that fits two recommendations does not take the one a later
+    answer quotes word for word."""
+    quoted = [
+        "Upphandla lokalvården och ta fram en städplan.",  # 0.6 like 1, 0.75 like 2
+        "Ta fram en städplan för lokalvården på varje skola.",  # 2 word for word
+    ]
+    response = {
+        "answers": [
+            {"number": None, "recommendation": quote, "text": text, "source": {}}
+            for quote, text in zip(quoted, "AB", strict=True)
+        ]
+    }
+    recommendations = [
+        (1, "Upphandla lokalvården i konkurrens för att pröva kostnaderna."),
+        (2, "Ta fram en städplan för lokalvården på varje skola."),
+    ]
+    matched = match_answers(response, recommendations)
+    assert {n: a["text"] for n, a in matched.items()} == {1: "A", 2: "B"}
 
 
 # Cleaning ----------------------------------------------------------------------------

@@ -156,6 +156,52 @@ def test_a_narrative_response_is_proposed_as_one_narrative(
         assert _answer_form(page, recommendation)["text"].value() in (None, "")
 
 
+# One answer to two recommendations quoted as bullets above it.
+JOINT_ANSWER = """\
+Yttrande över revisionsrapporten Granskning av telefonrådgivningen
+
+Revisorernas rekommendationer och styrelsens kommentarer
+• ”Fastställ mål för tillgängligheten i telefonrådgivningen.”
+• ”Följ upp målen varje kvartal.”
+Styrelsens kommentar: Mål för andelen besvarade samtal beslutas i verksamhetsplanen och
+följs upp i kvartalsrapporterna.
+"""
+
+
+def test_one_answer_to_two_recommendations_fills_in_both_and_saves(
+    secretarys, issued_audit, board, recommendations
+):
+    first, second, third = recommendations
+    page = _upload(secretarys, issued_audit, board, "yttrande.txt", JOINT_ANSWER.encode())
+
+    assert page.status_code == 200
+    assert page.context["form"]["kind"].value() == Response.Kind.PER_RECOMMENDATION
+    for recommendation in (first, second):
+        assert "kvartalsrapporterna" in _textarea(page, f"answer-{recommendation.pk}-text")
+        fieldset = element(
+            page, f'<fieldset class="block" aria-labelledby="answer-{recommendation.pk}', "fieldset"
+        )
+        assert "<blockquote" in fieldset and "Följ upp målen varje kvartal" in fieldset
+    assert _answer_form(page, third)["text"].value() in (None, "")
+    imported = page.context["imported"]
+    # The shared answer is matched, not also listed as unmatched.
+    assert imported.unmatched == []
+    assert imported.unanswered == [third]
+
+    data = form_data(page.context["form"])
+    for answer_form in page.context["answer_forms"]:
+        data.update(form_data(answer_form))
+    data[f"answer-{first.pk}-stance"] = Answer.Stance.ACCEPTED
+    data[f"answer-{second.pk}-stance"] = Answer.Stance.ACCEPTED
+    saved = secretarys.post(reverse("response-edit", args=[issued_audit.pk, board.pk]), data)
+
+    assert saved.status_code == 302
+    answers = {a.recommendation_id: a.text for a in Response.objects.get().answers.all()}
+    assert set(answers) == {first.pk, second.pk}
+    assert answers[first.pk] == answers[second.pk]
+    assert "kvartalsrapporterna" in answers[first.pk]
+
+
 def _tiny_pdf_without_text() -> bytes:
     """A real one-page PDF with no text on it, as a scan would be."""
     objects = [

@@ -2,9 +2,9 @@
 
 Six responses, each read as its text file and as a PDF rendered from it, must give the
 reading in `responses/expected/`, check by check. The checks are those of
-`measure_responses.py`, which prints them as a score table. The reader does not pass
-them yet: the per-document tests are expected to fail (not strictly) until it does,
-while the tests of the measuring stick itself must pass.
+`measure_responses.py`, which prints them as a score table. A document (and form) the
+reader does not read right yet is listed in NOT_YET_READ and expected to fail (not
+strictly); every other one is asserted, as are the tests of the measuring stick itself.
 """
 
 from __future__ import annotations
@@ -17,9 +17,13 @@ import pytest
 from tests.imports import measure_responses as measure
 
 HELD_OUT = pytest.mark.xfail(strict=False, reason="held-out responses: measured, not yet read")
+# (stem, kind) of the readings that still fail; all six documents pass in both forms.
+NOT_YET_READ: set[tuple[str, str]] = set()
 
 CASES = [
-    pytest.param(stem, kind, id=f"{stem}-{kind}", marks=HELD_OUT)
+    pytest.param(
+        stem, kind, id=f"{stem}-{kind}", marks=[HELD_OUT] if (stem, kind) in NOT_YET_READ else []
+    )
     for stem in measure.stems()
     for kind in measure.KINDS
 ]
