@@ -86,6 +86,50 @@ LAYOUTS: dict[str, Layout] = {
         width_mm=125,
         page_lines=(r"Ekhamns kommun – Samhällsbyggnadsförvaltningen\s+\d+ \(\d+\)",),
     ),
+    "set2-fjallmora-lokalforsorjning-2025": Layout(
+        header="Region Fjällmora    Regionstyrelsen    Dnr RS 2025/0233",
+        footer="sida",
+        width_mm=170,
+        page_lines=(
+            r"Region Fjällmora\s+Regionstyrelsen\s+Dnr RS 2025/0233\s+Sida \d+ \(\d+\)",
+            r"Sida \d+ \(\d+\)",
+        ),
+    ),
+    "set2-asvik-foreningsbidrag-2025": Layout(
+        header="Åsvik kommun   Box 50, 780 50 Åsvik   www.asvik.se",
+        footer="number",
+        width_mm=115,
+        page_lines=(
+            r"Åsvik kommun\s+Box 50, 780 50 Åsvik\s+0284-150 00\s+www\.asvik\.se\s+\d+/\d+",
+        ),
+    ),
+    "set2-lillbro-hemtjanst-2025": Layout(
+        header="Lillbro kommun – Socialnämnden – Protokollsutdrag",
+        footer="sida",
+        width_mm=140,
+        page_lines=(r"LILLBRO KOMMUN\s+PROTOKOLLSUTDRAG\s+Sida \d+ \(\d+\)",),
+    ),
+    "set2-tornvik-miljotillsyn-2025": Layout(
+        header="Tornviks kommun · Miljö- och byggnadsförvaltningen",
+        footer="number",
+        width_mm=130,
+        page_lines=(
+            r"Tornviks kommun · Miljö- och byggnadsförvaltningen · 0652-140 00\s+Sid \d+\(\d+\)",
+        ),
+    ),
+    "set2-graberga-lakemedel-2025": Layout(
+        header="Gråberga kommun | Vård- och omsorgsförvaltningen | Dnr VON 2025/0142",
+        footer="number",
+        width_mm=180,
+        page_lines=(
+            r"Gråberga kommun \| Vård- och omsorgsförvaltningen \| Dnr VON 2025/0142\s+\d+ \(\d+\)",
+        ),
+    ),
+    "set2-tallbacka-uthyrning-2025": Layout(
+        header=None,
+        footer="number",
+        width_mm=165,
+    ),
 }
 
 
