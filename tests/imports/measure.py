@@ -228,6 +228,40 @@ LAYOUTS: dict[str, Layout] = {
             r"Elevhälsans förebyggande och hälsofrämjande arbete · Sida \d+ \(\d+\)",
         ),
     ),
+    # The fifth held-out set (holdout5-*)
+    "holdout5-skarbotten-hyrpersonal-2025": Layout(
+        header="Region Skärbotten · Styrning och uppföljning av inhyrd vårdpersonal",
+        footer="sida",
+        width_mm=145,
+        page_lines=(r"Slutlig version 2025-10-21", r"carlbom \| \d+"),
+    ),
+    "holdout5-ekhamra-foreningsbidrag-2025": Layout(
+        header="Revisorerna i Ekhamra kommun – Rapport 6/2025",
+        footer="number",
+        width_mm=124,
+        page_lines=(r"Revisorerna i Ekhamra kommun", r"Rapport 6/2025 – sid\. \d+"),
+    ),
+    "holdout5-stenvik-ledningsnat-2025": Layout(
+        header="Stenvik Vatten AB – Granskningsrapport 2025",
+        footer="sida",
+        width_mm=160,
+        page_lines=(r"Stenvik Vatten AB\s+Granskningsrapport 2025", r"\[\d+\]"),
+    ),
+    "holdout5-valdeby-oegentligheter-2026": Layout(
+        header="Valdeby kommun – Arbetet mot oegentligheter",
+        footer="number",
+        width_mm=132,
+        page_lines=(
+            r"Valdeby kommun – Arbetet mot oegentligheter",
+            r"\d+ \| Sandahl & Wikner Revision AB",
+        ),
+    ),
+    "holdout5-mellanfjard-tandvard-2025": Layout(
+        header="Region Mellanfjärd | Barn- och ungdomstandvård",
+        footer="sida",
+        width_mm=150,
+        page_lines=(r"Region Mellanfjärd \| Barn- och ungdomstandvård", r"Sid\. \d+ \(\d+\)"),
+    ),
 }
 
 
