@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .text import Line
-from .words import BULLET, LETTER, NUMBER, NUMBER_LETTER
+from .words import BULLET, LETTER, NUMBER, NUMBER_LETTER, PAREN_NUMBER
 
 Passage = dict[str, Any]
 
@@ -56,7 +56,7 @@ def marker(text: str) -> tuple[str, str, str] | None:
     """('bullet'|'number'|'letter', the marker, the rest) for a list item line."""
     if m := BULLET.match(text):
         return "bullet", text[: m.end()].strip(), text[m.end() :]
-    if m := NUMBER.match(text):
+    if m := NUMBER.match(text) or PAREN_NUMBER.match(text):
         return "number", m[1], text[m.end() :]
     if m := LETTER.match(text) or NUMBER_LETTER.match(text):
         return "letter", m[1], text[m.end() :]

@@ -21,7 +21,7 @@ from .words import RATING_WORDS, is_heading, rating_label
 
 # Some firms test control objectives ("kontrollmål") instead of asking questions.
 QUESTION_HEADING = re.compile(
-    r"(revisions|gransknings|kontroll|del)frågor|kontrollmål\b|följande\s+frågor", re.I
+    r"(revisions|gransknings|kontroll|del|under)frågor|kontrollmål\b|följande\s+frågor", re.I
 )
 LABELLED = re.compile(
     r"^(?:revisions|gransknings|del)?fråga\s+(\d{1,2}(?:\.\d{1,2})?)"
@@ -66,6 +66,13 @@ STRONG = [
     ),
 ]
 SUB_LABEL = re.compile(r"^(?:delfrågor|underfrågor|delfrågorna\s+är)\s*:?$", re.I)
+SUB_INTRO = re.compile(r"(?:del|under)frågor\s*:?\s*$", re.I)
+MAIN_INTRO = re.compile(r"(?:gransknings|revisions|huvud)fråga\s*:\s*$", re.I)
+MAIN_RATED = re.compile(
+    rf"(?:svaret\s+på\s+)?(?:gransknings|revisions|huvud)frågan\s+(?:är|besvaras\s+med|bedöms"
+    rf"\s+som)\s+({RATING_WORDS})\b",
+    re.I,
+)
 RF_NUMBER = re.compile(r"^RF\s?(\d{1,2})[.:)]?\s+(?=\S)", re.I)
 ANSWER_LINE = re.compile(r"^(?:svar|bedömning|vår\s+bedömning|kommentar)\s*[:.–-]", re.I)
 # A table cell: the rating alone at the start of the line right after the question.
@@ -105,7 +112,53 @@ def find_questions(flat: Flat) -> list[Question]:
     if not questions:
         questions = _answered_in_place(flat)
     _rate(flat, questions, listed)
+    if listed and (main := _main_question(flat, listed[0])):
+        questions = [_nest(main, questions)]
     return questions
+
+
+def _main_question(flat: Flat, list_start: int) -> Question | None:
+    """One question the audit answers ("följande granskningsfråga: Säkerställer ...?"),
+    broken down into the listed sub-questions ("följande delfrågor:"). It is a question
+    of its own only where the report rates it ("Svaret på granskningsfrågan är nej");
+    otherwise it is the audit's purpose and the sub-questions are its questions."""
+    lines = [line.text for line in flat.lines]
+    intro = next(
+        (
+            i
+            for i in range(list_start - 1, max(-1, list_start - 4), -1)
+            if SUB_INTRO.search(lines[i])
+        ),
+        None,
+    )
+    if intro is None:
+        return None
+    end = next(
+        (i for i in range(intro - 1, max(-1, intro - 8), -1) if lines[i].endswith("?")), None
+    )
+    if end is None:
+        return None
+    start = end
+    while start > max(0, end - 5) and not lines[start - 1].rstrip().endswith(":"):
+        start -= 1
+    parts = lines[start : end + 1]
+    if start > 0 and not MAIN_INTRO.search(lines[start - 1]):
+        return None
+    rating = MAIN_RATED.search(flat.text)
+    if rating is None:
+        return None
+    main = Question("1", parts, start, end + 1)
+    main.rating = _label(rating[1])
+    main.rating_source = flat.passage(rating.start(), rating.end())
+    return main
+
+
+def _nest(main: Question, subs: list[Question]) -> Question:
+    for n, sub in enumerate(subs, start=1):
+        sub.number = f"1.{n}"
+    main.sub_questions = subs
+    main.stop = max(sub.stop for sub in subs)
+    return main
 
 
 def as_dicts(flat: Flat, questions: list[Question]) -> list[dict[str, Any]]:

@@ -41,6 +41,12 @@ TABLE_HEADER = re.compile(
     r"|nämnd|berörd)",
     re.I,
 )
+FIELD = re.compile(
+    r"^(ansvarig|ansvar|mottagare|riktad\s+till|adressat|prioritet|prio|tidplan|tidsplan)"
+    r"\s*:\s*(.*)$",
+    re.I,
+)
+PRIORITY_CELL = re.compile(r"(?<=[.!?])\s+(?:hög|medel|medelhög|låg|prio(?:ritet)?\s*[1-3])$", re.I)
 SENTENCE = re.compile(
     r"(?:(?:vi|revisorerna)\s+rekommenderar(?:\s+vi)?|rekommenderar\s+vi)\s+"
     # A footnote marker may follow the full stop ("tomma.3").
@@ -160,7 +166,7 @@ def _items_after(lines: list[str], start: int, body: str | None) -> list[Item]:
             kind = found[0]
             number = found[1] if kind in {"number", "letter"} else None
             rest = found[2]
-            items.append(Item(number, [rest], i, i + 1, _own_body(rest) or body))
+            items.append(Item(number, [_no_priority(rest)], i, i + 1, _own_body(rest) or body))
         elif items and _is_intro(text) and (named := _addressee(lines, i)):
             # "Vi rekommenderar nämnderna att:" in the middle: the items after it are
             # addressed to another body.
@@ -171,8 +177,16 @@ def _items_after(lines: list[str], start: int, body: str | None) -> list[Item]:
             and _marker(lines[i + 1] if i + 1 < len(lines) else "")
         ):
             body, numbered_from = named, len(items)
+        elif found and found[0] == "number" and _chapter(text):
+            break  # "5 Revisorernas beslut": the next chapter, not item 5 again
+        elif items and (field := FIELD.match(text)):
+            # "Ansvarig: Regionstyrelsen", "Prioritet: Hög": the item's fields, not its
+            # text; the responsible body is its addressee.
+            if field[1].lower().startswith(("ansvar", "mottagare", "riktad", "adressat")):
+                items[-1].body = field[2].strip().rstrip(".").lower() or items[-1].body
+            items[-1].stop = i + 1
         elif items and not is_heading(text) and _continues(lines, i, items[-1], kind):
-            items[-1].lines.append(text)
+            items[-1].lines.append(_no_priority(text))
             items[-1].stop = i + 1
         else:
             break
@@ -230,6 +244,17 @@ def _continues(lines: list[str], i: int, item: Item, kind: str | None) -> bool:
         if found and found[0] == kind and _follows(item, found[1]):
             return True
     return False
+
+
+def _no_priority(text: str) -> str:
+    """Without a priority column's cell after the sentence ("... dokumenteras. Låg")."""
+    return PRIORITY_CELL.sub("", text)
+
+
+def _chapter(text: str) -> bool:
+    """A numbered heading: short, capitalised, no full stop."""
+    rest = re.sub(r"^\d+(?:\.\d+)*\.?\s+", "", text)
+    return len(text) <= 60 and rest[:1].isupper() and not ends_sentence(text)
 
 
 def _follows(item: Item, mark: str) -> bool:

@@ -76,8 +76,11 @@ OVERALL = re.compile(
     r"|(?:Vi|Revisorerna|Revisionen)\s+bedömer\s+"
     r"(?:sammantaget|sammanfattningsvis|därmed\s+sammantaget)\s+att"
     r"|(?:Sammantaget|Sammanfattningsvis)\s+(?:bedömer\s+vi|är\s+vår\s+bedömning)\s+att"
-    r"|Vi\s+gör\s+(?:den\s+)?(?:samlade|sammanfattande|övergripande)\s+bedömningen\s+att"
+    r"|Vi\s+gör\s+(?:den\s+)?(?:samlade|sammanfattande|övergripande|sammantagna)\s+"
+    r"bedömningen\s+att"
     r"|Vår\s+(?:samlade\s+|sammanfattande\s+)?slutsats\s+är\s+att"
+    # An audit of one question: its answer is the overall assessment.
+    r"|Svaret\s+på\s+(?:gransknings|revisions|huvud)frågan\s+är"
     # "Utifrån genomförd granskning är vår sammanfattande bedömning att ...": the
     # sentence starts at its first word, after a full stop or a paragraph break.
     r"|(?:(?<=[.!?]\s)|(?<=\n\n)|^)[A-ZÅÄÖ][^.\n]{0,80}\s(?:är|blir)\s+(?:vår|den)\s+"
@@ -121,7 +124,7 @@ DEADLINE = [
 DOC_TYPES = re.compile(
     r"^(revisionsrapport|granskningsrapport|rapport|missiv|grundläggande\s+granskning"
     r"|fördjupad\s+granskning|förstudie|pm|promemoria|slutrapport|revisionsskrivelse)"
-    r"(\s+(nr|nummer)\s*\S+|\s+\d{4}[:/]\d{1,3}|\s+\d{1,3}[:/]\d{4})?$",
+    r"(\s+(nr|nummer)\s*\S+|\s+\d{4}[:/]\d{1,3}|\s+\d{1,3}[:/]\d{4}|\s+(19|20)\d\d)?$",
     re.I,
 )
 # Labelled lines of a title page that are not its title ("Dnr ...", "Uppdragsgivare: ...").
@@ -137,8 +140,11 @@ SUBTITLE = re.compile(
     re.I,
 )
 VERSION = re.compile(r"^version\s+\d", re.I)
+# The auditors and their own audit office: not an audit firm.
 AUDITORS_THEMSELVES = re.compile(
-    r"^(stads|kommun|region|landstings)?revision(en)?$|^revisorerna$|^de\s+förtroendevalda", re.I
+    r"^(stads|kommun|region|landstings)?revision(en)?$|^revisorerna$|^de\s+förtroendevalda"
+    r"|^revisions(kontor|enhet|avdelning|kansli)(et|en)?$|^lekmannarevisor",
+    re.I,
 )
 VERSION_ROW = re.compile(
     r"^(?:v(?:ersion)?\s*)?\d{1,2}\.\d{1,2}\s+(?:\d{4}-\d{2}-\d{2}|\d{1,2}\s)", re.I
@@ -156,6 +162,11 @@ COMPANY = re.compile(
     r"|^[A-ZÅÄÖ][\w&.-]*(?:\s+[\w&.-]+){0,4}$"
 )
 LET_AUDIT = re.compile(r"låtit\s+([A-ZÅÄÖ][\w&.-]*(?:\s+[\w&.-]+){0,5}?\s+AB)\s+granska")
+# "Lekmannarevisorerna har med biträde av Hagström Kommunkonsult AB granskat ..."
+ASSISTED = re.compile(
+    r"(?:med\s+(?:stöd|biträde|hjälp)\s+av|biträdda\s+av|biträdd\s+av)\s+"
+    r"([A-ZÅÄÖ][\w&.-]*(?:\s+[\w&.-]+){0,5}?\s+(?:AB|HB|KB))\b"
+)
 
 
 def propose_report(source: Source) -> dict[str, Any]:
@@ -362,7 +373,10 @@ def _deadline(flat: Flat, dated: datetime.date | None) -> tuple[Dated | None, Da
     """The response deadline, and the date of the letter (or closing paragraph) that
     asks for it."""
     found = [m for pattern in DEADLINE for m in pattern.finditer(flat.text)]
-    # A request for an answer goes before a date something must be reported by.
+    # A request for an answer goes before a date something must be reported by, and a
+    # report by a date counts only when it goes to the auditors ("Planen ska redovisas
+    # för styrelsen senast ..." is the body's own plan).
+    found = [m for m in found if _ASKS_ANSWER.search(m[0]) or _to_auditors(flat.text, m)]
     found.sort(key=lambda m: not _ASKS_ANSWER.search(m[0]))
     for m in found:
         written = m[1]
@@ -378,6 +392,14 @@ def _deadline(flat: Flat, dated: datetime.date | None) -> tuple[Dated | None, Da
         if day is not None:
             return (day, flat.passage(m.start(), m.end())), letter
     return None, None
+
+
+def _to_auditors(text: str, m: re.Match[str]) -> bool:
+    """The sentence around the match names the auditors."""
+    start = max(text.rfind(". ", 0, m.start()), text.rfind("\n\n", 0, m.start()), 0)
+    stop = text.find(".", m.end())
+    sentence = text[start : stop if stop != -1 else len(text)]
+    return bool(re.search(r"revisor|revisionen", sentence, re.I))
 
 
 def _letter_date(flat: Flat, at: int, after: int) -> Dated | None:
@@ -413,9 +435,9 @@ def _firm(flat: Flat, front: tuple[int, int]) -> tuple[str | None, Passage | Non
     granska", then a company on the title page."""
     if m := FIRMS.search(flat.text):
         return squash(m[1]), flat.passage(m.start(), m.end())
-    for pattern in (FIRM_SENTENCE, LET_AUDIT):
+    for pattern in (FIRM_SENTENCE, LET_AUDIT, ASSISTED):
         for m in pattern.finditer(flat.text):
-            if m[1].casefold() in {"vi", "revisorerna", "revisionen", "vi revisorer"}:
+            if m[1].casefold() in {"vi", "vi revisorer"} or AUDITORS_THEMSELVES.match(m[1]):
                 continue
             return squash(m[1]), flat.passage(m.start(1), m.end())
     for needs_company in (True, False):
@@ -457,11 +479,12 @@ def _title(
             return join(lines).rstrip("."), flat.passage_of_lines(i, i + len(lines))
     # The title follows the document type ("Revisionsrapport"), or on some title pages
     # precedes it.
-    for first_line, last_line in ((start, stop), (max(0, start - 8), start)):
+    ranges = ((start, stop, False), (max(0, start - 8), start, False), (start, stop, True))
+    for first_line, last_line, logos in ranges:
         parts, first = [], None
         for i in range(first_line, last_line):
             text = flat.lines[i].text
-            if _not_title(text, region):
+            if _not_title(text, region) or (_logo(text) and not logos):
                 continue
             if parts and i > (first or 0) + len(parts):
                 break
@@ -472,6 +495,12 @@ def _title(
         if parts and first is not None:
             return join(parts), flat.passage_of_lines(first, first + len(parts))
     return fallback or (None, None)
+
+
+def _logo(text: str) -> bool:
+    """A firm's logo as text, a word or two in capitals ("HAGSTRÖM" / "KOMMUNKONSULT");
+    a title only if nothing else on the title page is one."""
+    return text.isupper() and len(text.split()) <= 2
 
 
 def _not_title(text: str, region: str | None) -> bool:

@@ -241,3 +241,109 @@ def test_a_cover_letter_signed_side_by_side_comes_before_the_report() -> None:
     assert proposal["title"] == "Samverkan vid utskrivning från sluten vård"
     assert proposal["date"] == "2025-11-04"
     assert proposal["response_deadline"] == "2026-02-01"
+
+
+# Held-out set 5 ------------------------------------------------------------------------
+
+
+def test_recommendation_fields_and_a_plan_date_that_is_no_deadline() -> None:
+    proposal = _read(
+        "Styrelsen ska få planen, som ska redovisas för styrelsen senast den 31 mars 2026.\n\n"
+        "Revisorerna önskar ett yttrande inom tre månader.\n\n"
+        "Rekommendationer\n"
+        "1. Fastställa en handlingsplan för minskad inhyrning.\nAnsvarig: Regionstyrelsen\n"
+        "Prioritet: Hög\n"
+        "2. Följa upp kostnaderna varje kvartal. Medel\n"
+        "3. Dokumentera kontrollen av legitimation.\n\n"
+        "5 Revisorernas beslut\nRevisorerna beslutade att överlämna rapporten.\n"
+    )
+    recommendations = proposal["recommendations"]
+    assert [r["text"] for r in recommendations] == [
+        "Fastställa en handlingsplan för minskad inhyrning.",
+        "Följa upp kostnaderna varje kvartal.",
+        "Dokumentera kontrollen av legitimation.",
+    ]
+    assert recommendations[0]["body"] == "regionstyrelsen"
+    assert proposal["response_deadline"] is None
+
+
+def test_a_rated_main_question_keeps_its_sub_questions() -> None:
+    proposal = _read(
+        "Svaret på granskningsfrågan är nej. Kommunstyrelsen kontrollerar inte bidragen.\n\n"
+        "1.2 Syfte och granskningsfråga\n"
+        "Syftet med granskningen är att besvara följande granskningsfråga:\n"
+        "Säkerställer kommunstyrelsen att bidragen används för sitt ändamål?\n\n"
+        "Granskningsfrågan har brutits ned i följande delfrågor:\n"
+        "• Finns det aktuella regler för bidragen?\n"
+        "• Kontrolleras att bidragen har använts för ändamålet?\n\n"
+        "Delfrågorna besvaras med ja, delvis eller nej.\n\n"
+        "3 Iakttagelser\nReglerna är aktuella.\n\nBedömning: Ja. Reglerna är kända.\n\n"
+        "Ingen kontroll görs.\n\nBedömning: Nej. Det finns ingen kontroll.\n"
+    )
+    assert _questions(proposal) == [
+        (
+            "1",
+            "Säkerställer kommunstyrelsen att bidragen används för sitt ändamål?",
+            "Nej",
+            [
+                ("1.1", "Finns det aktuella regler för bidragen?", "Ja"),
+                ("1.2", "Kontrolleras att bidragen har använts för ändamålet?", "Nej"),
+            ],
+        )
+    ]
+    assert proposal["overall_assessment"].startswith("Svaret på granskningsfrågan är nej")
+
+
+def test_an_unrated_main_question_is_the_purpose_and_its_sub_questions_the_questions() -> None:
+    proposal = _read(
+        "Granskningens syfte formuleras som en huvudfråga:\n"
+        "Säkerställer nämnden att barn erbjuds tandvård på lika villkor?\n\n"
+        "För att besvara huvudfrågan har följande underfrågor ställts:\n"
+        "1. Finns det en aktuell regelbok för tandvården?\n"
+        "2. Kallas barnen med rätt intervall?\n\n"
+        "3 Iakttagelser\nSvar på underfråga 1\n"
+        "Underfrågan kan i allt väsentligt besvaras med ja.\n\n"
+        "Svar på underfråga 2\nUnderfrågan besvaras med nej.\n"
+    )
+    assert [(q[0], q[1], q[2]) for q in _questions(proposal)] == [
+        ("1", "Finns det en aktuell regelbok för tandvården?", "I allt väsentligt"),
+        ("2", "Kallas barnen med rätt intervall?", "Nej"),
+    ]
+
+
+def test_the_audit_office_is_no_firm_and_an_assisting_firm_is() -> None:
+    own = _read(
+        "Granskningen har utförts av revisionskontoret.\n\nRevisionskontoret har på "
+        "uppdrag av revisorerna granskat bidragen.\n"
+    )
+    assert own["firm"] is None
+    assisted = _read(
+        "Lekmannarevisorerna har med biträde av Hagström Kommunkonsult AB granskat ledningsnätet.\n"
+    )
+    assert assisted["firm"] == "Hagström Kommunkonsult AB"
+
+
+def test_a_logo_in_capitals_is_not_the_title() -> None:
+    text = (
+        "HAGSTRÖM\nKOMMUNKONSULT\n\nGranskningsrapport 2025\n\n"
+        "Lekmannarevisorerna i Stenvik Vatten AB\n\n"
+        "Förnyelse och underhåll av\nledningsnätet för vatten och avlopp\n\n"
+        "Stenviks kommun\nSeptember 2025\n\n"
+        "Sammanfattning\n\n" + INTRO.split("Sammanfattning\n\n")[1]
+    )
+    proposal = propose_report(read_document(text.encode()))
+    assert proposal["title"] == "Förnyelse och underhåll av ledningsnätet för vatten och avlopp"
+
+
+def test_bracketed_numbers_and_a_sammantagna_bedomning() -> None:
+    proposal = _read(
+        "Vi gör den sammantagna bedömningen att nämnderna inte arbetar förebyggande.\n\n"
+        "Vi rekommenderar kommunstyrelsen att\n"
+        "(1) revidera riktlinjen mot mutor och jäv,\n"
+        "(2) ta fram en rutin för utredningar.\n"
+    )
+    assert [(r["number"], r["text"]) for r in proposal["recommendations"]] == [
+        ("1", "revidera riktlinjen mot mutor och jäv"),
+        ("2", "ta fram en rutin för utredningar."),
+    ]
+    assert proposal["overall_assessment"].startswith("Vi gör den sammantagna bedömningen att")
