@@ -30,8 +30,9 @@ PAGE_NUMBER = re.compile(
     )$""",
     re.IGNORECASE | re.VERBOSE,
 )
+# Searched from the line's end, without a leading ".*" (quadratic on long lines).
 TRAILING_PAGE = re.compile(
-    r"\S.*[\s·|•–—-]\s*(sida|sid\.?|page|s\.)\s*\d{1,3}(\s*(av|of|/|\()\s*\d{1,3}\)?)?$", re.I
+    r"[\s·|•–—-]\s*(sida|sid\.?|page|s\.)\s*\d{1,3}(\s*(av|of|/|\()\s*\d{1,3}\)?)?$", re.I
 )
 # The hyphens a line may end with when a word was split (PDF "‐", soft hyphen, "-").
 HYPHENS = "-\u2010\u00ad"
