@@ -262,6 +262,47 @@ LAYOUTS: dict[str, Layout] = {
         width_mm=150,
         page_lines=(r"Region Mellanfjärd \| Barn- och ungdomstandvård", r"Sid\. \d+ \(\d+\)"),
     ),
+    # The sixth held-out set (holdout6-*)
+    "holdout6-lovsjo-uppfoljning-2025": Layout(
+        header="Lövsjö kommun – Uppföljning av tidigare års granskningar",
+        footer="sida",
+        width_mm=126,
+        page_lines=(r"Rapport \| Lövsjö kommun \| 2025-03-18 \| \d+ \(\d+\)",),
+    ),
+    "holdout6-kustlanda-delarsrapport-2025": Layout(
+        header="Region Kustlanda | Granskning av delårsrapport januari–augusti 2025",
+        footer="number",
+        width_mm=158,
+        page_lines=(
+            r"Region Kustlanda \| Granskning av delårsrapport januari–augusti 2025",
+            r"Dokumentklassificering: Offentlig",
+            r"\d+",
+        ),
+    ),
+    "holdout6-vasterslatt-leverantorsbetalningar-2025": Layout(
+        header="Intern kontroll i leverantörsutbetalningar | Revisionsår 2025",
+        footer="sida",
+        width_mm=114,
+        page_lines=(
+            r"Intern kontroll i leverantörsutbetalningar \| Revisionsår 2025",
+            r"Region Västerslätt \| s\. \d+ \(\d+\)",
+        ),
+    ),
+    "holdout6-asbacka-grundlaggande-2025": Layout(
+        header="GRUNDLÄGGANDE GRANSKNING 2025 – Åsbacka kommun",
+        footer="number",
+        width_mm=142,
+        page_lines=(
+            r"GRUNDLÄGGANDE GRANSKNING 2025",
+            r"Åsbacka kommun · Kultur- och fritidsnämnden · \d+",
+        ),
+    ),
+    "holdout6-morsjo-forstudie-2025": Layout(
+        header="Mörtsjö kommun – Förstudie om våld i nära relationer",
+        footer="sida",
+        width_mm=168,
+        page_lines=(r"Mörtsjö kommun – Förstudie om våld i nära relationer – \d+/\d+",),
+    ),
 }
 
 
