@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .text import Line
-from .words import BULLET, LETTER, NUMBER, NUMBER_LETTER, PAREN_NUMBER
+from .words import BULLET, LETTER, NUMBER, NUMBER_LETTER, PAREN_NUMBER, ROMAN
 
 Passage = dict[str, Any]
 
@@ -58,7 +58,7 @@ def marker(text: str) -> tuple[str, str, str] | None:
         return "bullet", text[: m.end()].strip(), text[m.end() :]
     if m := NUMBER.match(text) or PAREN_NUMBER.match(text):
         return "number", m[1], text[m.end() :]
-    if m := LETTER.match(text) or NUMBER_LETTER.match(text):
+    if m := LETTER.match(text) or NUMBER_LETTER.match(text) or ROMAN.match(text):
         return "letter", m[1], text[m.end() :]
     return None
 

@@ -21,7 +21,9 @@ from .words import RATING_WORDS, is_heading, rating_label
 
 # Some firms test control objectives ("kontrollmål") instead of asking questions.
 QUESTION_HEADING = re.compile(
-    r"(revisions|gransknings|kontroll|del|under)frågor|kontrollmål\b|följande\s+frågor", re.I
+    r"(revisions|gransknings|kontroll|del|under)frågor|kontrollmål\b|följande\s+frågor"
+    r"|frågeställningar",
+    re.I,
 )
 LABELLED = re.compile(
     r"^(?:revisions|gransknings|del)?fråga\s+(\d{1,2}(?:\.\d{1,2})?)"
@@ -73,6 +75,14 @@ MAIN_RATED = re.compile(
     rf"\s+som)\s+({RATING_WORDS})\b",
     re.I,
 )
+AREA = re.compile(r"^(?:kontroll|gransknings)?område\s+(\d{1,2})\b", re.I)
+OVERALL_OBJECTIVE = re.compile(
+    r"^övergripande\s+(?:kontrollmål|revisionsfråga|granskningsfråga|fråga)\s*:\s*(\S.*)$", re.I
+)
+# "Kontrollmål 1.2" or "Revisionsfråga 3" heading the section that assesses it.
+SECTION_LABEL = re.compile(
+    r"^(?:(?:revisions|gransknings|del)?fråga|kontrollmål)\s+(\d{1,2}(?:\.\d{1,2})?)$", re.I
+)
 RF_NUMBER = re.compile(r"^RF\s?(\d{1,2})[.:)]?\s+(?=\S)", re.I)
 ANSWER_LINE = re.compile(r"^(?:svar|bedömning|vår\s+bedömning|kommentar)\s*[:.–-]", re.I)
 # A table cell: the rating alone at the start of the line right after the question.
@@ -109,6 +119,9 @@ def find_questions(flat: Flat) -> list[Question]:
         or (len(labelled) == len(questions) and not any(q.sub_questions for q in questions))
     ) and labelled:
         questions, listed = labelled, None
+    areas = _areas(flat)
+    if _size(areas) > _size(questions):
+        questions, listed = areas, (areas[0].first, max(q.stop for q in areas))
     if not questions:
         questions = _answered_in_place(flat)
     _rate(flat, questions, listed)
@@ -296,6 +309,8 @@ def _shape(mark: str) -> str:
         return "dotted" if "." in mark.rstrip(".") else "number"
     if re.fullmatch(r"[a-h][.)]?", mark):
         return "letter"
+    if re.fullmatch(r"[ivx]+", mark):
+        return "roman"
     return mark
 
 
@@ -374,6 +389,39 @@ def _labelled(flat: Flat) -> list[Question]:
     return mains if len(found) >= 2 else []
 
 
+def _areas(flat: Flat) -> list[Question]:
+    """Control areas: "Kontrollområde 1 – Leverantörsregister", its "Övergripande
+    kontrollmål: ..." as the question, and the detailed ones below ("1.1 Det finns ...")
+    as its sub-questions."""
+    lines = [line.text for line in flat.lines]
+    found: dict[str, Question] = {}
+    for i, text in enumerate(lines):
+        m = AREA.match(text)
+        if not m or m[1] in found or i + 1 >= len(lines):
+            continue
+        main_line = OVERALL_OBJECTIVE.match(lines[i + 1])
+        if not main_line:
+            continue
+        area = Question(m[1], [main_line[1]], i + 1, i + 2)
+        j = _take_sentence(lines, area, i + 2)
+        while j < len(lines) and (item := marker(lines[j])) and item[1].startswith(f"{m[1]}."):
+            sub = Question(item[1], [item[2]], j, j + 1)
+            j = _take_sentence(lines, sub, j + 1)
+            area.sub_questions.append(sub)
+        area.stop = j
+        found[m[1]] = area
+    return list(found.values()) if len(found) >= 2 else []
+
+
+def _take_sentence(lines: list[str], question: Question, j: int) -> int:
+    """The rest of the question's sentence on the lines from j; where it ends."""
+    while not _complete(question.lines) and j < len(lines) and not marker(lines[j]):
+        question.lines.append(lines[j])
+        j += 1
+    question.stop = j
+    return j
+
+
 def _answered_in_place(flat: Flat) -> list[Question]:
     """No list: question sentences each followed by a rating (summary tables)."""
     lines = [line.text for line in flat.lines]
@@ -438,7 +486,8 @@ def _pattern(text: str) -> re.Pattern[str] | None:
 
 BY_NUMBER = [
     re.compile(
-        rf"(?:bedömning|svar|betyg)[^\n:]{{0,30}}?(?:revisions|del|gransknings)?fråga\s+"
+        rf"(?:bedömning|svar|betyg)[^\n:]{{0,30}}?(?:(?:revisions|del|gransknings)?fråga"
+        rf"|kontrollområde|granskningsområde|kontrollmål)\s+"
         rf"(\d{{1,2}}(?:\.\d{{1,2}})?)\s*(?:[:–-]\s*|\n\s*)({RATING_WORDS})\b",
         re.I,
     ),
@@ -500,8 +549,62 @@ def _rate(flat: Flat, questions: list[Question], listed: tuple[int, int] | None)
         label, at, stop = next(v for v in found if counts[v[0]] == best)
         q.rating = label
         q.rating_source = flat.passage(at, stop)
+    _rate_by_section(flat, every)
     _rate_by_number(flat, every)
     _rate_in_order(flat, questions, legend)
+    _rate_by_symbols(flat, questions)
+
+
+SYMBOLS = "●◐◑○◒◓■□▲△▼✓✔✗✘"
+# A dash means a level only with "=" ("– = Ej bedömd"); in prose it is punctuation.
+SYMBOL_LEGEND = re.compile(
+    rf"(?:([{SYMBOLS}])\s*=?\s*|([–-])\s*=\s*)"
+    rf"({RATING_WORDS}|ej\s+bedömd|inte\s+bedömd|ej\s+aktuell)\b",
+    re.I,
+)
+
+
+def _rate_by_symbols(flat: Flat, questions: list[Question]) -> None:
+    """Ratings drawn as symbols ("◐") with a legend ("● = Ja ◐ = Delvis ○ = Nej"): the
+    table's symbols, one per question, in order. A symbol the legend calls not assessed
+    ("– = Ej bedömd") leaves its question unrated."""
+    leaves = [q for main in questions for q in (main.sub_questions or [main])]
+    meaning: dict[str, str | None] = {}
+    for m in SYMBOL_LEGEND.finditer(flat.text):
+        label = rating_label(m[3])
+        meaning.setdefault(m[1] or m[2], label if label and "bedömd" not in m[3].lower() else None)
+    if sum(label is not None for label in meaning.values()) < 2 or not leaves:
+        return
+    cells = [(i, line.text.strip()) for i, line in enumerate(flat.lines)]
+    cells = [(i, text) for i, text in cells if text in meaning]
+    if len(cells) != len(leaves):
+        return
+    for q, (i, symbol) in zip(leaves, cells, strict=True):
+        if q.rating is None and meaning[symbol]:
+            q.rating = meaning[symbol]
+            q.rating_source = flat.passage_of_lines(max(0, i - 1), i + 1)
+
+
+def _rate_by_section(flat: Flat, every: list[Question]) -> None:
+    """A section headed by the question's label alone ("Kontrollmål 1.2"): its first
+    assessment ("Bedömning: Ej uppfyllt.") rates that question."""
+    by_number = {q.number: q for q in every}
+    labels = [
+        (i, m[1]) for i, line in enumerate(flat.lines) if (m := SECTION_LABEL.match(line.text))
+    ]
+    for n, (i, number) in enumerate(labels):
+        q = by_number.get(number)
+        if q is None or q.rating is not None:
+            continue
+        stop = labels[n + 1][0] if n + 1 < len(labels) else len(flat.lines)
+        start_at = flat.starts[i]
+        end_at = flat.starts[stop] if stop < len(flat.lines) else len(flat.text)
+        window = flat.text[start_at:end_at]
+        hits = [m for pattern in STRONG if (m := pattern.search(window))]
+        if hits:
+            m = min(hits, key=lambda hit: hit.start(1))
+            q.rating = _label(m[1])
+            q.rating_source = flat.passage(start_at + m.start(), start_at + m.end())
 
 
 def _rate_by_number(flat: Flat, every: list[Question]) -> None:

@@ -35,6 +35,14 @@ OWN_INTRO = re.compile(
     re.I,
 )
 HEADINGS = {"rekommendationer", "rekommendation", "våra rekommendationer"}
+OWN_HEADING = re.compile(r"^rekommendation(?:\s+(\d{1,2}))?\s*(?:\([^)]{1,40}\))?\s*:?$", re.I)
+NONE_GIVEN = re.compile(r"\b(?:inga|inte\s+några)\s+(?:\w+\s+)?rekommendationer", re.I)
+# "Vi föreslår att revisorerna ..." (not "rekommenderar revisorerna kommunstyrelsen").
+TO_AUDITORS = re.compile(
+    r"\bvi\s+(?:föreslår|rekommenderar)\s+(?:att\s+)?revisorerna\b"
+    r"|\b(?:föreslår|rekommenderar)\s+vi\s+(?:att\s+)?revisorerna\b",
+    re.I,
+)
 REC_NUMBER = re.compile(r"^(?:R|Rek\.?|Rekommendation)\s?(\d{1,2})[.:)]?\s+(?=\S)")
 TABLE_HEADER = re.compile(
     r"^(?:nr\s+)?rekommendation(?:er)?\s+(?:ansvarig|ansvar|mottagare|riktad\s+till|adressat"
@@ -48,7 +56,8 @@ FIELD = re.compile(
 )
 PRIORITY_CELL = re.compile(r"(?<=[.!?])\s+(?:hög|medel|medelhög|låg|prio(?:ritet)?\s*[1-3])$", re.I)
 SENTENCE = re.compile(
-    r"(?:(?:vi|revisorerna)\s+rekommenderar(?:\s+vi)?|rekommenderar\s+vi)\s+"
+    r"(?:(?:vi|revisorerna)(?:\s+(?:redan|nu|därför|också|även|dock)){0,2}\s+rekommenderar"
+    r"(?:\s+vi)?|rekommenderar\s+vi)\s+"
     # A footnote marker may follow the full stop ("tomma.3").
     r"([a-zåäö-]*(?:styrelsen|nämnden|nämnderna|utskottet))\s+att\s+(.+?[.])\d{0,2}"
     r"(?=\s+[A-ZÅÄÖ\d]|\s*$)",
@@ -78,6 +87,9 @@ def find_recommendations(flat: Flat) -> tuple[list[dict[str, Any]], str | None]:
         rank = (_strength(lines, i), len(items))
         if items and rank > best_rank:
             best, best_rank, addressee = items, rank, body
+    headed = _under_headings(lines)
+    if len(headed) > len(best):
+        best, addressee = headed, headed[0].body
     if not best:
         best, addressee = _sentences(flat)
     return [
@@ -92,7 +104,7 @@ def find_recommendations(flat: Flat) -> tuple[list[dict[str, Any]], str | None]:
 
 
 def _is_intro(text: str) -> bool:
-    if not INTRO.search(text):
+    if not INTRO.search(text) or NONE_GIVEN.search(text):
         return False
     words = plain(text)
     if words in HEADINGS:
@@ -146,6 +158,8 @@ def _items_after(lines: list[str], start: int, body: str | None) -> list[Item]:
     # The list begins within a few lines (the rest of the intro sentence, a body's name,
     # a table's header).
     while i < len(lines) and i < start + 4 and not _marker(lines[i]):
+        if TO_AUDITORS.search(lines[i]):
+            return []  # proposals to the auditors themselves (a pre-study's next steps)
         if TABLE_HEADER.match(lines[i]):
             return _table_rows(lines, i + 1, body)
         if is_heading(lines[i]):
@@ -273,6 +287,26 @@ def _own_body(text: str) -> str | None:
 def _text(item: Item) -> str:
     # Items of one sentence run on with "," or "; och" between them.
     return re.sub(r"\s*(?:[,;]|[,;]?\s+(?:och|samt))$", "", join(item.lines))
+
+
+def _under_headings(lines: list[str]) -> list[Item]:
+    """Recommendations given where the findings are, each under its own heading
+    ("Rekommendation (hög prioritet)", "Rekommendation 2") and one paragraph long."""
+    items: list[Item] = []
+    for i, text in enumerate(lines):
+        m = OWN_HEADING.match(text)
+        if not m or i + 1 >= len(lines):
+            continue
+        item = Item(m[1], [lines[i + 1]], i + 1, i + 2, _own_body(lines[i + 1]))
+        j = i + 2
+        while j < len(lines) and (not ends_sentence(item.lines[-1]) or starts_lower(lines[j])):
+            if is_heading(lines[j]) or OWN_HEADING.match(lines[j]):
+                break
+            item.lines.append(lines[j])
+            j += 1
+        item.stop = j
+        items.append(item)
+    return items if len(items) >= 2 else []
 
 
 def _sentences(flat: Flat) -> tuple[list[Item], str | None]:

@@ -78,7 +78,7 @@ OVERALL = re.compile(
     r"|(?:Sammantaget|Sammanfattningsvis)\s+(?:bedömer\s+vi|är\s+vår\s+bedömning)\s+att"
     r"|Vi\s+gör\s+(?:den\s+)?(?:samlade|sammanfattande|övergripande|sammantagna)\s+"
     r"bedömningen\s+att"
-    r"|Vår\s+(?:samlade\s+|sammanfattande\s+)?slutsats\s+är\s+att"
+    r"|Vår\s+(?:samlade\s+|sammanfattande\s+|övergripande\s+)?slutsats\s+är\s+att"
     # An audit of one question: its answer is the overall assessment.
     r"|Svaret\s+på\s+(?:gransknings|revisions|huvud)frågan\s+är"
     # "Utifrån genomförd granskning är vår sammanfattande bedömning att ...": the
@@ -110,6 +110,10 @@ _BY = r"(?:senast|före|innan)\s+(?:(?:må|ti|ons|tors|fre|lör|sön)dag(?:en)?\
 _NOT_YEARLY = r"(?!\s+(?:varje|årligen|respektive|vart|året\s+efter|efter\s+(?:ett|varje)))"
 # Asking for an answer, rather than a report or feedback some rule requires by a date.
 _ASKS_ANSWER = re.compile(r"svar|yttr|besvara", re.I)
+# An answer the body owes someone else ("svar på länsstyrelsens enkät senast ...").
+_OTHER_AUTHORITY = re.compile(
+    r"länsstyrelse|enkät|inspektion|myndighet|socialstyrelsen|skolverket|departement", re.I
+)
 DEADLINE = [
     re.compile(
         rf"(?:svar|yttrande|yttra|besvara|redovis|återkoppl|synpunkter)[^.]{{0,240}}?{_BY}"
@@ -139,6 +143,7 @@ SUBTITLE = re.compile(
     r"^granskning\s+av\s+[\wåäö -]*(?:nämnden|nämnderna|styrelsen|utskottet|bolaget|AB)$",
     re.I,
 )
+PARTNERS = re.compile(r"^[A-ZÅÄÖ][\wåäöé-]+\s+&\s+[A-ZÅÄÖ][\wåäöé-]+$")
 VERSION = re.compile(r"^version\s+\d", re.I)
 # The auditors and their own audit office: not an audit firm.
 AUDITORS_THEMSELVES = re.compile(
@@ -376,7 +381,12 @@ def _deadline(flat: Flat, dated: datetime.date | None) -> tuple[Dated | None, Da
     # A request for an answer goes before a date something must be reported by, and a
     # report by a date counts only when it goes to the auditors ("Planen ska redovisas
     # för styrelsen senast ..." is the body's own plan).
-    found = [m for m in found if _ASKS_ANSWER.search(m[0]) or _to_auditors(flat.text, m)]
+    found = [
+        m
+        for m in found
+        if (_ASKS_ANSWER.search(m[0]) or _to_auditors(flat.text, m))
+        and not _OTHER_AUTHORITY.search(m[0])
+    ]
     found.sort(key=lambda m: not _ASKS_ANSWER.search(m[0]))
     for m in found:
         written = m[1]
@@ -498,9 +508,10 @@ def _title(
 
 
 def _logo(text: str) -> bool:
-    """A firm's logo as text, a word or two in capitals ("HAGSTRÖM" / "KOMMUNKONSULT");
-    a title only if nothing else on the title page is one."""
-    return text.isupper() and len(text.split()) <= 2
+    """A firm's logo as text, a word or two in capitals ("HAGSTRÖM" / "KOMMUNKONSULT")
+    or partners' names ("Thorén & Lindgren"); a title only if nothing else on the title
+    page is one."""
+    return (text.isupper() and len(text.split()) <= 2) or bool(PARTNERS.match(text))
 
 
 def _not_title(text: str, region: str | None) -> bool:

@@ -31,6 +31,7 @@ YEAR = re.compile(r"\b(199\d|20\d\d)\b")
 BULLET = re.compile(r"^(?:[●•○◦▪■►▸➢✓\uf0b7\uf0a7]|[-–—*](?=\s)|o(?=\s+[A-ZÅÄÖ]))\s*")
 NUMBER = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)(?:[.):]\s*|\s+)(?=\S)")
 LETTER = re.compile(r"^([a-h])[.)]\s+(?=\S)")
+ROMAN = re.compile(r"^((?:i{1,3}|iv|vi{0,3}|ix|x))[.)]\s+(?=\S)")  # "ii. redovisa ..."
 PAREN_NUMBER = re.compile(r"^\((\d{1,2})\)\s+(?=\S)")  # "(1) revidera ..."
 # A sub-question lettered under its main question's number: "1a Finns ...", "2b) Är ...".
 NUMBER_LETTER = re.compile(r"^(\d{1,2}[a-h])(?:[.):]\s*|\s+)(?=[A-ZÅÄÖ])")

@@ -347,3 +347,105 @@ def test_bracketed_numbers_and_a_sammantagna_bedomning() -> None:
         ("2", "ta fram en rutin för utredningar."),
     ]
     assert proposal["overall_assessment"].startswith("Vi gör den sammantagna bedömningen att")
+
+
+# Held-out set 6 ------------------------------------------------------------------------
+
+
+def test_control_areas_with_detailed_objectives_rated_per_section() -> None:
+    proposal = _read(
+        "Kontrollområde 1 – Leverantörsregister\n"
+        "Övergripande kontrollmål: Leverantörsregistret är korrekt och skyddat.\n"
+        "1.1 Det finns en rutin för ändring av leverantörer.\n"
+        "1.2 Bankuppgifter kontrolleras mot en oberoende källa.\n\n"
+        "Kontrollområde 2 – Attest\n"
+        "Övergripande kontrollmål: Endast attesterade fakturor betalas ut.\n"
+        "2.1 Det finns en aktuell attestordning.\n\n"
+        "Kontrollmålen bedöms enligt följande skala:\n"
+        "Uppfyllt – kontrollen fungerar.\nDelvis uppfyllt – brister.\n\n"
+        "3 Iakttagelser\nKontrollmål 1.1\nRutinen finns.\nBedömning: Uppfyllt.\n\n"
+        "Kontrollmål 1.2\nNio av 25 saknar kontroll.\nBedömning: Ej uppfyllt.\n\n"
+        "Rekommendation (hög prioritet)\nRegionstyrelsen bör kontrollera varje ändring av\n"
+        "bankuppgifter.\n\n"
+        "Samlad bedömning kontrollområde 1: Ej uppfyllt.\n\n"
+        "Kontrollmål 2.1\nAttestordningen är beslutad.\nBedömning: Uppfyllt.\n\n"
+        "Rekommendation (medelhög prioritet)\nRegionstyrelsen bör följa upp attesten.\n\n"
+        "Samlad bedömning kontrollområde 2: Uppfyllt.\n\n"
+        "Vår övergripande slutsats är att den interna kontrollen inte är tillräcklig.\n"
+    )
+    assert _questions(proposal) == [
+        (
+            "1",
+            "Leverantörsregistret är korrekt och skyddat.",
+            "Ej uppfylld",
+            [
+                ("1.1", "Det finns en rutin för ändring av leverantörer.", "Uppfylld"),
+                ("1.2", "Bankuppgifter kontrolleras mot en oberoende källa.", "Ej uppfylld"),
+            ],
+        ),
+        (
+            "2",
+            "Endast attesterade fakturor betalas ut.",
+            "Uppfylld",
+            [("2.1", "Det finns en aktuell attestordning.", "Uppfylld")],
+        ),
+    ]
+    assert [r["text"] for r in proposal["recommendations"]] == [
+        "Regionstyrelsen bör kontrollera varje ändring av bankuppgifter.",
+        "Regionstyrelsen bör följa upp attesten.",
+    ]
+    assert proposal["overall_assessment"].startswith("Vår övergripande slutsats är att")
+
+
+def test_ratings_drawn_as_symbols_with_a_legend() -> None:
+    proposal = _read(
+        "Bedömning per område\nMål och styrning\n◐\nEkonomi\n●\nIntern kontroll\n○\n"
+        "● = Ja ◐ = Delvis ○ = Nej – = Ej bedömd\n\n"
+        "Granskningen ska besvara följande frågor:\n"
+        "1. Har nämnden mätbara mål?\n2. Följer nämnden upp ekonomin?\n"
+        "3. Har nämnden en internkontrollplan?\n\n2 Iakttagelser\n"
+    )
+    assert [(q[0], q[2]) for q in _questions(proposal)] == [
+        ("1", "Delvis"),
+        ("2", "Ja"),
+        ("3", "Nej"),
+    ]
+
+
+def test_a_pre_study_has_questions_but_no_deadline_or_proposals_to_the_auditors() -> None:
+    proposal = _read(
+        "Kommunen ska lämna svar på länsstyrelsens enkät senast den 14 november 2025.\n\n"
+        "Förstudien har utgått från följande frågeställningar:\n"
+        "a. Hur är ansvaret fördelat mellan nämnderna?\n"
+        "b. Vilka risker finns som kan motivera en fördjupad granskning?\n\n"
+        "4 Förslag till fortsatt granskning\n"
+        "Bristen är så allvarlig att vi redan nu rekommenderar socialnämnden att ta fram en "
+        "rutin för stöd till barn. Eftersom detta är en förstudie lämnar vi i övrigt inga "
+        "rekommendationer till nämnderna.\n\n"
+        "Vi föreslår att revisorerna\n"
+        "1. genomför en fördjupad granskning 2026,\n2. följer upp handlingsplanen.\n"
+    )
+    assert [(q[0], q[1], q[2]) for q in _questions(proposal)] == [
+        ("1", "Hur är ansvaret fördelat mellan nämnderna?", None),
+        ("2", "Vilka risker finns som kan motivera en fördjupad granskning?", None),
+    ]
+    assert [r["text"] for r in proposal["recommendations"]] == [
+        "Ta fram en rutin för stöd till barn."
+    ]
+    assert proposal["response_deadline"] is None
+
+
+def test_roman_numbered_recommendations_and_a_partners_logo() -> None:
+    text = (
+        "Thorén & Lindgren\nKOMMUNREVISION\n\nUppföljning av tidigare\nårs granskningar\n\n"
+        "Lövsjö kommun\n\nRevisionsrapport\n18 mars 2025\n\n"
+        "Sammanfattning\n\n"
+        + INTRO.split("Sammanfattning\n\n")[1]
+        + "\nVi rekommenderar regionstyrelsen att:\n"
+        "i. göra en samlad bedömning av måluppfyllelsen,\n"
+        "ii. redovisa åtgärderna för resultatmålet,\n"
+        "iii. upplysa om avvikelser i noterna.\n"
+    )
+    proposal = propose_report(read_document(text.encode()))
+    assert proposal["title"] == "Uppföljning av tidigare års granskningar"
+    assert [r["number"] for r in proposal["recommendations"]] == ["i", "ii", "iii"]
