@@ -2,17 +2,19 @@
 
 A response that answers recommendation by recommendation quotes each one and follows
 it with a label: with its number ("1. Besluta om ... Svar: ..."), under a heading
-("Rekommendation 2"), or as a bullet ("• ”Upprätta en plan …” / Förvaltningens
-kommentar: ..."); a handlingsplan does it in a table, one row per recommendation
-("Rekommendation / Åtgärd / Ansvarig / Tidplan"). Anything else is kept as one
-narrative, so nothing the body wrote is dropped.
+("Rekommendation 2", "Revisorernas rekommendation 2" / "Nämndens svar"), or as a bullet
+("• ”Upprätta en plan …” / Förvaltningens kommentar: ..."); a handlingsplan does it in
+a table, one row per recommendation ("Rekommendation / Åtgärd / Ansvarig / Tidplan").
+Anything else is kept as one narrative, so nothing the body wrote is dropped.
 
 An answer that answers several recommendations at once (two bullets, then one label)
 is one answer whose "recommendation" holds the quotations one per line;
 `match_answers` then gives that same answer to each recommendation they quote.
 
 The body and the date are read by `response_decision`, a handlingsplan's table by
-`response_table`; `match_answers` (in `response_match`) is re-exported here.
+`response_table` (extracted cell by cell) or `response_rows` (row by row), an e-mail's
+header and quoted message by `response_mail`; `match_answers` (in `response_match`) is
+re-exported here.
 """
 
 from __future__ import annotations
@@ -30,7 +32,9 @@ from .response_decision import (
     responding_body,
     response_date,
 )
+from .response_mail import FIELD, quoted_message, subject, subject_line
 from .response_match import match_answers, similarity
+from .response_rows import row_table_answers
 from .response_table import column_kind, table_answers
 from .text import Source
 from .words import parse_date
@@ -45,7 +49,13 @@ LABEL = re.compile(
     r"|vidtagna\s+åtgärder)\s*(?::\s*(.*)|$)",
     re.I,
 )
-HEADING = re.compile(r"^rekommendation\s+(\d{1,2})\s*[:.–-]?\s*(.*)$", re.I)
+# "Rekommendation 2", also as the auditors' ("Revisorernas rekommendation 2"), that
+# capitalised: "revisorernas rekommendation 2 och 4 …" is a line of prose.
+HEADING = re.compile(
+    r"^(?:(?-i:R)(?:evisorernas|evisionens|evisorns)\s+)?"
+    r"rekommendation\s+(\d{1,2})\s*[:.–-]?\s*(.*)$",
+    re.I,
+)
 TITLE = re.compile(r"^(yttrande|svar|remissvar|besvarande|tjänsteskrivelse)\b", re.I)
 
 # Lines of a heading block that are not the text: "Dnr KS 2025/0087", "§ 45",
@@ -55,6 +65,8 @@ META = re.compile(
     r"|(?:datum|till|från|handläggare|ärende|referens|vår\s+referens)\s*:)",
     re.I,
 )
+# The addressee, the auditors: "Till kommunens revisorer", "Till lekmannarevisorerna i …".
+ADDRESSEE = re.compile(r"^till\s.*revis", re.I)
 
 
 def propose_response(source: Source) -> dict[str, Any]:
@@ -62,7 +74,7 @@ def propose_response(source: Source) -> dict[str, Any]:
     lines = [line.text for line in flat.lines]
     sources: dict[str, Passage] = {}
     title_at, title_stop = _title(lines)
-    title = join(lines[title_at:title_stop]) if lines else ""
+    title = subject(join(lines[title_at:title_stop])) if lines else ""
     if title:
         sources["title"] = flat.passage_of_lines(title_at, title_stop)
     decision = decision_on_response(recorded_decisions(flat))
@@ -72,13 +84,21 @@ def propose_response(source: Source) -> dict[str, Any]:
     date = None
     if found_date := response_date(flat, lines, decision):
         date, sources["date"] = found_date
-    closing = closing_lines(flat, lines, decision)
-    answers = _labelled(flat, closing) or _headed(flat, closing) or table_answers(flat)
+    start = _narrative_start(lines, title_stop)
+    # An e-mail's quoted earlier message ends the response, as its closing does.
+    quoted = quoted_message(lines, start)
+    closing = sorted({*closing_lines(flat, lines, decision), *([quoted] if quoted else [])})
+    answers = (
+        _labelled(flat, closing)
+        or _headed(flat, closing)
+        or table_answers(flat)
+        or row_table_answers(flat, closing)
+    )
     narrative = None
     if not answers:
-        start = _narrative_start(lines, title_stop)
-        narrative = "\n\n".join(paragraphs(lines[start:]))
-        sources["narrative"] = flat.passage_of_lines(start, len(lines))
+        stop = quoted or len(lines)
+        narrative = "\n\n".join(paragraphs(lines[start:stop]))
+        sources["narrative"] = flat.passage_of_lines(start, stop)
     return {
         "title": title.rstrip(".") or None,
         "body": body,
@@ -97,7 +117,9 @@ def _title(lines: list[str]) -> tuple[int, int]:
     recognised)."""
     found = [i for i, text in enumerate(lines[:10]) if TITLE.match(text)]
     if not found:
-        return 0, min(1, len(lines))
+        # An e-mail is titled by its subject.
+        at = subject_line(lines)
+        return (at, at + 1) if at is not None else (0, min(1, len(lines)))
     at = found[0]
     if len(lines[at].split()) == 1:
         # "YTTRANDE" alone is the letterhead's kind of document; the title is the
@@ -129,13 +151,13 @@ def _narrative_start(lines: list[str], at: int) -> int:
     while i < len(lines):
         text = lines[i]
         following = lines[i + 1] if i + 1 < len(lines) else ""
-        if META.match(text) or (len(text.split()) <= 5 and parse_date(text)):
+        if META.match(text) or FIELD.match(text) or (len(text.split()) <= 5 and parse_date(text)):
             i += 1
             continue
-        # A short line that ends no sentence and is not continued by the next line is
-        # a heading: the prose starts below it.
+        # A short line (or the addressee's) that ends no sentence and is not continued
+        # by the next line is a heading: the prose starts below it.
         if (
-            len(text) < 0.6 * width
+            (len(text) < 0.6 * width or ADDRESSEE.match(text))
             and not ends_sentence(text)
             and not (following and starts_lower(following))
         ):

@@ -3,8 +3,10 @@ starts.
 
 The body and the date are, first, those of the body's decision when the document
 records it ("beslutade den 3 oktober 2024, § 77", "Antaget av tekniska nämnden 2024-09-18",
-a protokoll's "Sammanträdesdatum"): a response drafted by an administration is the
-body's once adopted, and it is dated by the adoption. Otherwise the body is the one the
+"behandlade rapporten vid sitt sammanträde den 12 mars 2024 och beslutade …", a
+protokoll's "Sammanträdesdatum"): a response drafted by an administration is the
+body's once adopted, and it is dated by the adoption. A company's board is named with
+its company ("Styrelsen för Tallbo Energi AB"). Otherwise the body is the one the
 text or the signature names, and the date the one the document is dated with, never one
 it gives to another document ("daterad", "senast").
 
@@ -51,6 +53,20 @@ ADOPTED_BY = re.compile(
     rf"\b(?:antag(?:et|en|na|it)|fastställ(?:t|d|da)|beslutat)\s+av\s+{BODY_NAME.pattern}"
     rf"\s*,?\s*(?:den\s+)?({DATE_TEXT})",
     re.I,
+)
+# A decision recorded by its meeting instead of its paragraph ("behandlade rapporten vid
+# sitt sammanträde den 12 mars 2024 och beslutade …"), in the past tense: a meeting
+# still to come decides nothing yet.
+AT_MEETING = re.compile(rf"\bsammanträde(?:t|n)?\s+(?:den\s+)?({DATE_TEXT})", re.I)
+DECIDED = re.compile(
+    r"\b(?:beslutade|beslöt|beslutades|behandlade|behandlades|fastställde|fastställdes"
+    r"|godkände|godkändes|antog|antogs)\b",
+    re.I,
+)
+# A company's board: "styrelsen för Tallbo Energi AB", "Styrelsen i Östby Hamn AB".
+COMPANY_BOARD = re.compile(
+    r"\b([Ss]tyrelsen\s+(?:för|i)\s+(?:[A-ZÅÄÖ][\w&-]*\s+){1,4}?(?:AB|Aktiebolag)"
+    r"(?:\s*\(publ\))?)(?![\w(])"
 )
 # A protokoll(sutdrag) is headed by its meeting's date.
 SITTING = re.compile(rf"\bsammanträdesdatum\s*:?\s*({DATE_TEXT})", re.I)
@@ -116,6 +132,14 @@ def recorded_decisions(flat: Flat) -> list[Decision]:
         if day := parse_date(m[1]):
             start = m.start() - len(before)
             found.append(_decision(_last_body(text, start, m.start()), day.isoformat(), m, start))
+    for m in AT_MEETING.finditer(text):
+        if DECISION.match(text, m.start(1)):
+            continue  # "den 3 juni 2025, § 58": read above, with its paragraph
+        before = _sentence_before(text, m.start())
+        sentence = before + m[0] + _sentence_after(text, m.end())
+        if DECIDED.search(sentence) and ABOUT_WORDS.search(sentence) and (day := parse_date(m[1])):
+            start = m.start() - len(before)
+            found.append(_decision(_last_body(text, start, m.start()), day.isoformat(), m, start))
     return sorted(found, key=lambda decision: decision.span[0])
 
 
@@ -144,9 +168,10 @@ def _decision_passage(flat: Flat, decision: Decision) -> Passage:
 
 def _last_body(text: str, start: int, end: int) -> str | None:
     """The last body named between `start` and `end` (the subject of "Socialnämnden
-    beslutade …"), generic ones aside."""
-    names = [m[1] for m in BODY_NAME.finditer(text, start, end) if not _generic(m[1])]
-    return names[-1] if names else None
+    beslutade …"), generic ones aside; a company's board named with its company."""
+    names = [(m.start(), m[1]) for m in BODY_NAME.finditer(text, start, end) if not _generic(m[1])]
+    names += [(m.start(), m[1]) for m in COMPANY_BOARD.finditer(text, start, end)]
+    return max(names)[1] if names else None
 
 
 def _sentence_before(text: str, at: int) -> str:
@@ -191,6 +216,9 @@ def responding_body(
     for i, text in enumerate(lines):
         if (m := SIGNED_FOR.match(text)) and not _generic(m[1]):
             return _body_name(m[1]), flat.passage_of_lines(i, i + 1)
+    # A company's board, wherever named ("Ordförande i styrelsen för Tallbo Energi AB").
+    if m := COMPANY_BOARD.search(flat.text):
+        return _body_name(m[1]), flat.passage(m.start(1), m.end(1))
     # A line of the letterhead that is a committee's name, above the title.
     for i, text in enumerate(lines[:title_at]):
         if (m := BODY_NAME.fullmatch(text.strip())) and not _generic(m[1]):

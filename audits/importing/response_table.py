@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .lines import Flat, join, marker, squash
+from .lines import Flat, Passage, join, marker, squash
 from .words import MONTHS
 
 # Column names of a table of measures, each a line of its own when the table is
@@ -17,6 +17,7 @@ COLUMNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "answer",
         re.compile(
+            r"(?:(?:nämndens|styrelsens|förvaltningens)\s+)?"
             r"(?:(?:planerad|planerade|vidtagna|föreslagna|beslutad|beslutade)\s+)?"
             r"åtgärd(?:er)?"
             r"|(?:(?:nämndens|styrelsens|förvaltningens)\s+)?"
@@ -143,13 +144,19 @@ def _opens_cell(previous: str, text: str, kind: str | None) -> bool:
 def _row_answer(
     flat: Flat, lines: list[str], names: list[str], row: list[tuple[int, int]]
 ) -> dict[str, Any] | None:
-    """A row as an answer: its measures (and comments) as the text, then its other
-    cells as "Ansvarig: …" lines; the recommendation cell as the quotation."""
-    kinds = [column_kind(name) for name in names]
     cells = [join(lines[first:stop]) for first, stop in row]
+    return row_answer(names, cells, flat.passage_of_lines(row[0][0], row[-1][1]))
+
+
+def row_answer(
+    names: list[str], cells: list[str], source: Passage, number: str | None = None
+) -> dict[str, Any] | None:
+    """A row as an answer: its measures (and comments) as the text, then its other
+    cells as "Ansvarig: …" lines; the recommendation cell as the quotation, its number
+    the row's (given, or the cell's own "1.")."""
+    kinds = [column_kind(name) for name in names]
     recommendation = cells[kinds.index("recommendation")]
-    number = None
-    if (found := marker(recommendation)) and found[0] == "number":
+    if number is None and (found := marker(recommendation)) and found[0] == "number":
         number, recommendation = found[1].rstrip("."), found[2]
     measures = [cell for cell, kind in zip(cells, kinds, strict=True) if kind == "answer" and cell]
     if not recommendation or not measures:
@@ -164,5 +171,5 @@ def _row_answer(
         "number": number,
         "recommendation": recommendation,
         "text": text,
-        "source": flat.passage_of_lines(row[0][0], row[-1][1]),
+        "source": source,
     }

@@ -394,6 +394,85 @@ def test_dates_given_to_other_documents_are_not_the_responses() -> None:
     assert proposal["date"] == "2024-06-12"
 
 
+def test_a_decision_recorded_by_its_meeting_dates_the_response() -> None:
+    """ "vid sitt sammanträde den …" records the decision without a paragraph; a meeting
+    still to come decides nothing."""
+    proposal = _response(
+        "Svar på revisionsrapport om skolskjutsarna\n"
+        "Skickat: den 20 mars 2024\n"
+        "Barn- och utbildningsnämnden behandlade rapporten vid sitt sammanträde den 12\n"
+        "mars 2024 och beslutade att lämna detta svar.\n"
+        "Revisorernas förslag ska också behandlas vid sammanträdet den 16 april 2024.\n"
+    )
+    assert proposal["date"] == "2024-03-12"
+    assert proposal["body"] == "Barn- och utbildningsnämnden"
+    assert "vid sitt sammanträde" in proposal["sources"]["date"]["text"]
+
+
+@pytest.mark.parametrize(
+    ("text", "source"),
+    [
+        (
+            "Styrelsen för Östby Hamn AB behandlade rapporten vid sitt sammanträde den\n"
+            "4 april 2024 och beslutade att lämna detta svar.\n",
+            "sammanträde",
+        ),
+        (
+            "Styrelsen har tagit del av rapporten och delar bedömningen.\n"
+            "Anna Berg\nOrdförande i styrelsen för Östby Hamn AB\n",
+            "Ordförande",
+        ),
+    ],
+    ids=["decision", "signature"],
+)
+def test_a_company_board_is_named_with_its_company(text: str, source: str) -> None:
+    """ "Styrelsen" alone names no body; a municipal company's board is "Styrelsen för
+    <the company> AB"."""
+    proposal = _response("Svar på lekmannarevisorernas granskning av uthyrningen\n" + text)
+    assert proposal["body"] == "Styrelsen för Östby Hamn AB"
+    assert source in proposal["sources"]["body"]["text"]
+
+
+def test_an_e_mail_is_read_from_its_first_paragraph_to_the_message_it_quotes() -> None:
+    """The mail header, in whatever order the client prints it, is the heading block
+    and its subject the title; the earlier message quoted below the signature (the
+    auditors', with their dates) is not the response."""
+    proposal = _response(
+        "Anna Berg\n"
+        "Ämne: SV: Granskning av underhållet – styrelsens svar\n"
+        "Datum: 2024-05-02 09:12\n"
+        "Från: Anna Berg <anna.berg@ostbyhamn.se>\n"
+        "Till: Revisorerna <revision@ostby.se>\n"
+        "Kopia: Per Ek <per.ek@ostbyhamn.se>, Eva Lind <eva.lind@ostbyhamn.se>\n"
+        "Tack för rapporten om underhållet av kajerna. Styrelsen delar bedömningen och\n"
+        "tar fram en underhållsplan under hösten.\n"
+        "Med vänlig hälsning\n"
+        "Anna Berg\n"
+        "Från: Revisorerna <revision@ostby.se>\n"
+        "Skickat: den 4 mars 2024 10:00\n"
+        "Ämne: Granskning av underhållet\n"
+        "Vi önskar styrelsens svar senast den 30 april 2024.\n"
+    )
+    assert proposal["title"] == "Granskning av underhållet – styrelsens svar"
+    assert proposal["narrative"].startswith("Tack för rapporten om underhållet")
+    assert proposal["narrative"].endswith("Anna Berg")
+    assert "senast" not in proposal["narrative"]
+    assert proposal["sources"]["narrative"]["text"].endswith("Anna Berg")
+
+
+def test_the_addressee_is_part_of_the_heading_block() -> None:
+    """A line naming the auditors it is addressed to is no paragraph of the text, however
+    long."""
+    proposal = _response(
+        "SOLBERGA KOMMUN\n"
+        "Svar på revisionsrapport om bidragen till föreningar\n"
+        "Till de förtroendevalda revisorerna och revisionskontoret i Solberga kommun\n"
+        "Kultur- och fritidsnämnden har tagit del av revisionsrapporten och lämnar här sitt\n"
+        "svar. Bidragsreglerna ses över under hösten och nämnden följer upp dem i januari.\n"
+    )
+    assert proposal["narrative"].startswith("Kultur- och fritidsnämnden har tagit del")
+
+
 # Bullet-quoted recommendations, one answer for two of them, a bulleted list inside an
 # answer (before "Åtgärd:", which continues the answer rather than opening one).
 BULLETED = """\
@@ -528,6 +607,87 @@ def test_cells_that_do_not_fill_whole_rows_are_no_table() -> None:
     proposal = _response(HANDLINGSPLAN.replace("HR-chef och\nekonomichef\n", ""))
     assert proposal["answers"] == []
     assert proposal["narrative"]
+
+
+def test_an_answer_under_the_auditors_numbered_recommendation() -> None:
+    """ "Revisorernas rekommendation 3" heads a part: the recommendation in the body's
+    words, then "Nämndens svar" on a line of its own and the answer."""
+    proposal = _response(
+        "Svar på granskning av tillsynen\n"
+        "Nämnden svarar nedan på rekommendationerna 1 och 3.\n"
+        "Revisorernas rekommendation 1\n"
+        "Ta fram en tillsynsplan.\n"
+        "Nämndens svar\n"
+        "En tillsynsplan antas i november.\n"
+        "Revisorernas rekommendation 3\n"
+        "Följ upp tillsynsskulden.\n"
+        "Nämndens svar\n"
+        "Tillsynsskulden redovisas i delårsrapporten.\n"
+    )
+    answers = proposal["answers"]
+    assert [(a["number"], a["recommendation"]) for a in answers] == [
+        ("1", "Ta fram en tillsynsplan."),
+        ("3", "Följ upp tillsynsskulden."),
+    ]
+    assert [a["text"] for a in answers] == [
+        "En tillsynsplan antas i november.",
+        "Tillsynsskulden redovisas i delårsrapporten.",
+    ]
+    matched = match_answers(
+        proposal,
+        [(1, "Upprätta en tillsynsplan."), (2, "Säkra bemanningen."), (3, "Följa upp skulden.")],
+    )
+    assert sorted(matched) == [1, 3]
+
+
+# The same kind of handlingsplan extracted row by row, as extraction leaves it: each
+# row's cells side by side on its first line, the wrapped cells going on below, under
+# their columns (one space between cells once read). A running footer and the header
+# again at the page break; a sentence after the table.
+HANDLINGSPLAN_ROWS = """\
+Svar på granskning av avtalstroheten
+Kommunstyrelsen redovisar sina åtgärder i tabellen nedan.
+Nr   Rekommendation           Åtgärd                                     Klart
+1    Inför en rutin för       Upphandlingsenheten tar fram en rutin      2025-03-31
+     uppföljning av avtal.    för uppföljning av de största avtalen.
+                              Rutinen gäller alla förvaltningar.
+2    Utbilda beställarna i    En utbildning ges till alla beställare     Påbörjad, klar
+     avtalstrohet.            under våren och följs upp i en enkät.      2025-06-30
+Solberga kommun | Kommunstyrelsen | Dnr KS 2025/12
+\fNr   Rekommendation           Åtgärd                                     Klart
+3    Redovisa                 Avtalstroheten redovisas i årsrapporten    Februari 2026
+     avtalstroheten för       från och med 2025.
+     nämnden varje år.
+Åtgärderna följs upp i kommunstyrelsens internkontrollplan för år 2026.
+Kommunstyrelsen beslutade den 4 februari 2025, § 21, att anta handlingsplanen som svar.
+"""
+
+
+def test_a_table_extracted_row_by_row_gives_one_answer_per_row() -> None:
+    proposal = _response(HANDLINGSPLAN_ROWS)
+    answers = proposal["answers"]
+    assert [(a["number"], a["recommendation"]) for a in answers] == [
+        ("1", "Inför en rutin för uppföljning av avtal."),
+        ("2", "Utbilda beställarna i avtalstrohet."),
+        ("3", "Redovisa avtalstroheten för nämnden varje år."),
+    ]
+    assert [a["text"] for a in answers] == [
+        "Upphandlingsenheten tar fram en rutin för uppföljning av de största avtalen. "
+        "Rutinen gäller alla förvaltningar.\n\nKlart: 2025-03-31",
+        "En utbildning ges till alla beställare under våren och följs upp i en enkät."
+        "\n\nKlart: Påbörjad, klar 2025-06-30",
+        "Avtalstroheten redovisas i årsrapporten från och med 2025.\n\nKlart: Februari 2026",
+    ]
+    # Each row's passage is its lines: not the footer at the page break, nor the
+    # sentence after the table.
+    assert answers[1]["source"]["text"].startswith("2 Utbilda beställarna i")
+    assert answers[1]["source"]["text"].endswith("2025-06-30")
+    assert answers[2]["source"]["text"].endswith("nämnden varje år.")
+    matched = match_answers(
+        proposal,
+        [(1, "Införa en rutin för uppföljning av avtal."), (2, "Utbilda beställare.")],
+    )
+    assert {n: a["number"] for n, a in matched.items()} == {1: "1", 2: "2"}
 
 
 def test_the_last_answer_ends_where_the_closing_starts() -> None:

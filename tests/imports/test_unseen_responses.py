@@ -1,7 +1,7 @@
 """The response reader on audit responses it was not written for (responses/README.md).
 
-Six responses, each read as its text file and as a PDF rendered from it, must give the
-reading in `responses/expected/`, check by check. The checks are those of
+Twelve responses in two sets, each read as its text file and as a PDF rendered from it,
+must give the reading in `responses/expected/`, check by check. The checks are those of
 `measure_responses.py`, which prints them as a score table. A document (and form) the
 reader does not read right yet is listed in NOT_YET_READ and expected to fail (not
 strictly); every other one is asserted, as are the tests of the measuring stick itself.
@@ -17,7 +17,7 @@ import pytest
 from tests.imports import measure_responses as measure
 
 HELD_OUT = pytest.mark.xfail(strict=False, reason="held-out responses: measured, not yet read")
-# (stem, kind) of the readings that still fail; all six documents pass in both forms.
+# (stem, kind) of the readings that still fail; all twelve documents pass in both forms.
 NOT_YET_READ: set[tuple[str, str]] = set()
 
 CASES = [
