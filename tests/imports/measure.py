@@ -303,6 +303,44 @@ LAYOUTS: dict[str, Layout] = {
         width_mm=168,
         page_lines=(r"Mörtsjö kommun – Förstudie om våld i nära relationer – \d+/\d+",),
     ),
+    # The seventh held-out set (holdout7-*)
+    "holdout7-tjarnby-itsakerhet-2025": Layout(
+        header="Tjärnby kommun – Granskning av IT-säkerhet",
+        footer="number",
+        width_mm=134,
+        page_lines=(
+            r"Granskning av IT-säkerhet – Tjärnby kommun",
+            r"© 2025 Rosengren Revision AB\. Alla rättigheter förbehållna\.",
+            r"\d+",
+        ),
+    ),
+    "holdout7-hokmark-kollektivtrafik-2025": Layout(
+        header="Region Hökmark – Revisionsrapport oktober 2025",
+        footer="sida",
+        width_mm=156,
+        page_lines=(r"\d+",),
+    ),
+    "holdout7-gransjo-sarskilt-stod-2025": Layout(
+        header="Kommunrevisionen i Gransjö – Rapport 5/2025",
+        footer="number",
+        width_mm=120,
+        page_lines=(r"Kommunrevisionen i Gransjö · Rapport 5/2025 · \d+ \(\d+\)",),
+    ),
+    "holdout7-sjovreta-arbetsmiljo-2025": Layout(
+        header="Sjövreta kommun | Systematiskt arbetsmiljöarbete",
+        footer="sida",
+        width_mm=146,
+        page_lines=(r"Sjövreta kommun \| Systematiskt arbetsmiljöarbete", r"Sida \d+/\d+"),
+    ),
+    "holdout7-norrhamra-bolagsstyrning-2024": Layout(
+        header="Norrhamra kommun – Uppsikt över de helägda bolagen",
+        footer="number",
+        width_mm=128,
+        page_lines=(
+            r"Norrhamra kommun – Uppsikt över de helägda bolagen",
+            r"Wessman Revision AB \| Sida \d+",
+        ),
+    ),
 }
 
 
