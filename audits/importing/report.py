@@ -71,7 +71,8 @@ PURPOSE = re.compile(
 )
 OVERALL = re.compile(
     r"(?:(?:Vår|Den|[A-ZÅÄÖ][\wåäö]+s)\s+(?:samlade|sammanfattande|övergripande|sammantagna)\s+"
-    r"(?:revisionella\s+)?bedömning(?:en)?\s+(?:är|blir)\s+att"
+    # "... bedömning utifrån granskningens syfte är att": a short qualifier may come first.
+    r"(?:revisionella\s+)?bedömning(?:en)?(?:\s+[^.]{1,60}?)?\s+(?:är|blir)\s+att"
     r"|(?:Vår|Den)\s+revisionella\s+bedömning(?:en)?\s+(?:är|blir)\s+att"
     r"|(?:Vi|Revisorerna|Revisionen)\s+bedömer\s+"
     r"(?:sammantaget|sammanfattningsvis|därmed\s+sammantaget)\s+att"

@@ -449,3 +449,13 @@ def test_roman_numbered_recommendations_and_a_partners_logo() -> None:
     proposal = propose_report(read_document(text.encode()))
     assert proposal["title"] == "Uppföljning av tidigare års granskningar"
     assert [r["number"] for r in proposal["recommendations"]] == ["i", "ii", "iii"]
+
+
+def test_an_overall_assessment_with_a_qualifier() -> None:
+    proposal = _read(
+        "Vår sammantagna bedömning utifrån granskningens syfte\när att arbetsmiljöarbetet "
+        "delvis bedrivs systematiskt.\n"
+    )
+    assert proposal["overall_assessment"].startswith(
+        "Vår sammantagna bedömning utifrån granskningens syfte är att"
+    )
