@@ -13,23 +13,21 @@ by field with `expected/<stem>.json`. The rules of the comparison are in README.
 
 from __future__ import annotations
 
-import argparse
-import difflib
 import json
-import os
 import re
 import sys
-import unicodedata
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+from tests.imports import scoring
+from tests.imports.scoring import KINDS as KINDS  # re-exported: the tests use it
+from tests.imports.scoring import Check, Layout, plain
 
 HERE = Path(__file__).resolve().parent
 DOCUMENTS = HERE / "documents"
 EXPECTED = HERE / "expected"
 
-KINDS = ("text", "pdf")
 FUZZY = 0.9  # least difflib similarity of a question's or recommendation's text
 OVERALL_PREFIX = 40  # characters of the overall assessment that must match
 
@@ -42,19 +40,6 @@ RATING_LABELS = frozenset(
         *("Grön", "Gul", "Röd"),
     }
 )
-
-
-@dataclass(frozen=True)
-class Layout:
-    """How a document is rendered to PDF."""
-
-    header: str  # the PDF's running header
-    footer: str  # render_pdf's footer: "sida" ("Sida N av M") or "number"
-    width_mm: int  # text column; narrower wraps and hyphenates more lines
-    # Running header/footer lines the text file already has (as text extraction left
-    # them), as regular expressions matching a whole stripped line: dropped before
-    # rendering, since the PDF gets its own.
-    page_lines: tuple[str, ...] = ()
 
 
 LAYOUTS: dict[str, Layout] = {
@@ -362,99 +347,42 @@ def expected(stem: str) -> dict[str, Any]:
 
 def pdf_source(stem: str) -> str:
     """The text file without its running header/footer lines, for rendering."""
-    patterns = [re.compile(pattern) for pattern in LAYOUTS[stem].page_lines]
-    kept = []
-    for line in document_text(stem).split("\n"):
-        # A page's first line carries pdftotext's form feed; keep the page break.
-        feed = "\f" if line.startswith("\f") else ""
-        if any(pattern.fullmatch(line.strip("\f").strip()) for pattern in patterns):
-            if feed:
-                kept.append(feed)
-            continue
-        kept.append(line)
-    return "\n".join(kept).replace("\f\n", "\f")
+    return scoring.pdf_source(document_text(stem), LAYOUTS[stem])
 
 
 @cache
 def document_bytes(stem: str, kind: str) -> bytes:
     """The upload: the text file as UTF-8, or the PDF rendered from it."""
-    if kind == "text":
-        return document_text(stem).encode("utf-8")
-    if kind == "pdf":
-        from tests.imports.render import render_pdf
-
-        layout = LAYOUTS[stem]
-        return render_pdf(
-            pdf_source(stem),
-            header=layout.header,
-            width_mm=layout.width_mm,
-            footer=layout.footer,  # type: ignore[arg-type]
-        )
-    raise ValueError(f"kind must be one of {KINDS}: {kind!r}")
-
-
-def _reader() -> Any:
-    from django.core.exceptions import AppRegistryNotReady, ImproperlyConfigured
-
-    try:
-        from audits import importing
-    except (AppRegistryNotReady, ImproperlyConfigured):
-        # Only if the reader comes to need Django's app registry; it should not.
-        import django
-
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
-        django.setup()
-        from audits import importing
-    return importing
+    return scoring.document_bytes(document_text(stem), kind, LAYOUTS[stem])
 
 
 def propose(data: bytes) -> dict[str, Any]:
     """The reader's public proposal for an upload."""
-    importing = _reader()
+    [importing] = scoring.import_reader("audits.importing")
     return importing.public_json(importing.propose_report(importing.read_document(data)))
 
 
 # -- the comparison --------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Check:
-    field: str
-    ok: bool
-    expected: Any
-    actual: Any
-    note: str = ""
-
-    def describe(self) -> str:
-        note = f" ({self.note})" if self.note else ""
-        return f"{self.field}: expected {self.expected!r}, got {self.actual!r}{note}"
-
-
-def _plain(value: Any) -> str:
-    """Unicode NFC, whitespace collapsed, case folded."""
-    text = unicodedata.normalize("NFC", str(value or ""))
-    return " ".join(text.split()).casefold()
-
-
 def _text(value: Any) -> str:
-    """`_plain`, without the trailing punctuation a list item may end with."""
-    return _plain(value).rstrip(" .,;:")
+    """`plain`, without the trailing punctuation a list item may end with."""
+    return plain(value).rstrip(" .,;:")
 
 
 def _similarity(expected_text: Any, actual_text: Any) -> float:
-    a, b = _text(expected_text), _text(actual_text)
-    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+    return scoring.similarity(_text(expected_text), _text(actual_text))
 
 
 def _words(value: Any) -> list[str]:
-    return re.findall(r"\w+", _plain(value))
+    return re.findall(r"\w+", plain(value))
 
 
 _LEGAL_FORM = re.compile(r"\s+(ab|kb|hb|aktiebolag)$")
 
 
 def _firm(value: Any) -> str:
-    return _LEGAL_FORM.sub("", _plain(value))
+    return _LEGAL_FORM.sub("", plain(value))
 
 
 def _fuzzy_check(field: str, expected_text: Any, actual_text: Any) -> Check:
@@ -535,8 +463,8 @@ def _date_check(expected_date: str | None, actual_date: Any) -> Check:
 def _overall_check(expected_text: str | None, actual_text: Any) -> Check:
     if expected_text is None:
         return Check("overall_assessment", not actual_text, None, actual_text)
-    prefix = _plain(expected_text)[:OVERALL_PREFIX]
-    ok = bool(actual_text) and _plain(actual_text).startswith(prefix)
+    prefix = plain(expected_text)[:OVERALL_PREFIX]
+    ok = bool(actual_text) and plain(actual_text).startswith(prefix)
     return Check(
         "overall_assessment",
         ok,
@@ -561,7 +489,7 @@ def compare(expected_json: dict[str, Any], actual: Any) -> list[Check]:
         ),
         Check(
             "region",
-            _plain(got.get("region")) == _plain(expected_json["region"]),
+            plain(got.get("region")) == plain(expected_json["region"]),
             expected_json["region"],
             got.get("region"),
         ),
@@ -609,8 +537,7 @@ def measure(stem: str, kind: str) -> tuple[list[Check], str | None]:
     try:
         actual = propose(document_bytes(stem, kind))
     except Exception as error:  # a score, whatever the reader raised
-        failed = [Check(check.field, False, check.expected, None) for check in compare(wanted, {})]
-        return failed, f"{type(error).__name__}: {error}"
+        return scoring.all_wrong(compare(wanted, {})), f"{type(error).__name__}: {error}"
     return compare(wanted, actual), None
 
 
@@ -618,43 +545,13 @@ def measure(stem: str, kind: str) -> tuple[list[Check], str | None]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("stems", nargs="*", help="documents to measure (default: all)")
-    parser.add_argument("--kind", choices=KINDS, action="append", help="text or pdf (both)")
-    parser.add_argument("-v", "--verbose", action="store_true", help="list the wrong fields")
-    options = parser.parse_args(argv)
-    chosen = options.stems or stems()
-    unknown = sorted(set(chosen) - set(stems()))
-    if unknown:
-        parser.error(f"no such document: {', '.join(unknown)}")
-    kinds = options.kind or list(KINDS)
-
-    width = max(len(stem) for stem in chosen) + 2
-    print("document".ljust(width) + "".join(kind.rjust(10) for kind in kinds))
-    totals = {kind: [0, 0] for kind in kinds}
-    details = []
-    for stem in chosen:
-        row = stem.ljust(width)
-        for kind in kinds:
-            checks, error = measure(stem, kind)
-            right = sum(check.ok for check in checks)
-            totals[kind][0] += right
-            totals[kind][1] += len(checks)
-            row += f"{right}/{len(checks)}".rjust(10)
-            wrong = [check for check in checks if not check.ok]
-            if error or wrong:
-                details.append((stem, kind, error, wrong))
-        print(row)
-    print("total".ljust(width) + "".join(f"{r}/{t}".rjust(10) for r, t in totals.values()))
-
-    for stem, kind, error, wrong in details:
-        if error:
-            print(f"\n{stem} ({kind}): the reader failed: {error}")
-        elif options.verbose:
-            print(f"\n{stem} ({kind}): {len(wrong)} wrong")
-            for check in wrong:
-                print(f"  - {check.describe()}")
-    return 0
+    return scoring.run(
+        argv,
+        description=__doc__.split("\n\n")[0],
+        stems=stems,
+        measure=measure,
+        verbose_help="list the wrong fields",
+    )
 
 
 if __name__ == "__main__":

@@ -16,38 +16,22 @@ in responses/README.md.
 
 from __future__ import annotations
 
-import argparse
-import difflib
 import json
-import os
-import re
 import sys
-import unicodedata
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+from tests.imports import scoring
+from tests.imports.scoring import KINDS as KINDS  # re-exported: the tests use it
+from tests.imports.scoring import Check, Layout, plain
 
 HERE = Path(__file__).resolve().parent / "responses"
 DOCUMENTS = HERE / "documents"
 EXPECTED = HERE / "expected"
 
-KINDS = ("text", "pdf")
 MODES = ("answers", "narrative")
 FUZZY = 0.9  # least difflib similarity of an answer's or the narrative's start
-
-
-@dataclass(frozen=True)
-class Layout:
-    """How a document is rendered to PDF."""
-
-    header: str | None  # the PDF's running header (None: no header)
-    footer: str  # render_pdf's footer: "sida" ("Sida N av M") or "number"
-    width_mm: int  # text column; narrower wraps and hyphenates more lines
-    # Running header/footer lines the text file already has (as text extraction left
-    # them), as regular expressions matching a whole stripped line: dropped before
-    # rendering, since the PDF gets its own.
-    page_lines: tuple[str, ...] = ()
 
 
 LAYOUTS: dict[str, Layout] = {
@@ -156,57 +140,19 @@ def recommendations(expected_json: dict[str, Any]) -> list[tuple[int, str]]:
 
 def pdf_source(stem: str) -> str:
     """The text file without its running header/footer lines, for rendering."""
-    patterns = [re.compile(pattern) for pattern in LAYOUTS[stem].page_lines]
-    kept = []
-    for line in document_text(stem).split("\n"):
-        # A page's first line carries pdftotext's form feed; keep the page break.
-        feed = "\f" if line.startswith("\f") else ""
-        if any(pattern.fullmatch(line.strip("\f").strip()) for pattern in patterns):
-            if feed:
-                kept.append(feed)
-            continue
-        kept.append(line)
-    return "\n".join(kept).replace("\f\n", "\f")
+    return scoring.pdf_source(document_text(stem), LAYOUTS[stem])
 
 
 @cache
 def document_bytes(stem: str, kind: str) -> bytes:
     """The upload: the text file as UTF-8, or the PDF rendered from it."""
-    if kind == "text":
-        return document_text(stem).encode("utf-8")
-    if kind == "pdf":
-        from tests.imports.render import render_pdf
-
-        layout = LAYOUTS[stem]
-        return render_pdf(
-            pdf_source(stem),
-            header=layout.header,
-            width_mm=layout.width_mm,
-            footer=layout.footer,  # type: ignore[arg-type]
-        )
-    raise ValueError(f"kind must be one of {KINDS}: {kind!r}")
-
-
-def _reader() -> tuple[Any, Any]:
-    """The reader's public API: (importing.text, importing.response)."""
-    from django.core.exceptions import AppRegistryNotReady, ImproperlyConfigured
-
-    try:
-        from audits.importing import response, text
-    except (AppRegistryNotReady, ImproperlyConfigured):
-        # Only if the reader comes to need Django's app registry; it should not.
-        import django
-
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
-        django.setup()
-        from audits.importing import response, text
-    return text, response
+    return scoring.document_bytes(document_text(stem), kind, LAYOUTS[stem])
 
 
 def read(data: bytes, audit_recommendations: list[tuple[int, str]]) -> tuple[Any, Any]:
     """The reader's proposal for an upload, and its answers matched to the audit's
     recommendations."""
-    text, response = _reader()
+    text, response = scoring.import_reader("audits.importing.text", "audits.importing.response")
     proposal = response.propose_response(text.read_document(data))
     return proposal, response.match_answers(proposal, audit_recommendations)
 
@@ -214,35 +160,16 @@ def read(data: bytes, audit_recommendations: list[tuple[int, str]]) -> tuple[Any
 # -- the comparison --------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Check:
-    field: str
-    ok: bool
-    expected: Any
-    actual: Any
-    note: str = ""
-
-    def describe(self) -> str:
-        note = f" ({self.note})" if self.note else ""
-        return f"{self.field}: expected {self.expected!r}, got {self.actual!r}{note}"
-
-
-def _plain(value: Any) -> str:
-    """Unicode NFC, whitespace collapsed, case folded."""
-    text = unicodedata.normalize("NFC", str(value or ""))
-    return " ".join(text.split()).casefold()
-
-
 def starts_with(expected_start: str, actual_text: Any) -> tuple[bool, float]:
-    """Whether `actual_text` starts with `expected_start` (both `_plain`), or its start
+    """Whether `actual_text` starts with `expected_start` (both `plain`), or its start
     of the same length has difflib similarity ≥ FUZZY; and that similarity."""
     if not isinstance(actual_text, str) or not actual_text.strip():
         return False, 0.0
-    start, text = _plain(expected_start), _plain(actual_text)
+    start, text = plain(expected_start), plain(actual_text)
     if text.startswith(start):
         return True, 1.0
     head = text[: len(start)]
-    ratio = difflib.SequenceMatcher(None, start, head, autojunk=False).ratio()
+    ratio = scoring.similarity(start, head)
     return ratio >= FUZZY, ratio
 
 
@@ -284,7 +211,7 @@ def compare(expected_json: dict[str, Any], proposal: Any, matched: Any) -> list[
     checks = [
         Check(
             "body",
-            _plain(got.get("body")) == _plain(expected_json["body"]),
+            plain(got.get("body")) == plain(expected_json["body"]),
             expected_json["body"],
             got.get("body"),
         ),
@@ -357,10 +284,7 @@ def measure(stem: str, kind: str) -> tuple[list[Check], str | None]:
     try:
         proposal, matched = read(document_bytes(stem, kind), recommendations(wanted))
     except Exception as error:  # a score, whatever the reader raised
-        failed = [
-            Check(check.field, False, check.expected, None) for check in compare(wanted, {}, {})
-        ]
-        return failed, f"{type(error).__name__}: {error}"
+        return scoring.all_wrong(compare(wanted, {}, {})), f"{type(error).__name__}: {error}"
     return compare(wanted, proposal, matched), None
 
 
@@ -368,43 +292,13 @@ def measure(stem: str, kind: str) -> tuple[list[Check], str | None]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("stems", nargs="*", help="documents to measure (default: all)")
-    parser.add_argument("--kind", choices=KINDS, action="append", help="text or pdf (both)")
-    parser.add_argument("-v", "--verbose", action="store_true", help="list the wrong checks")
-    options = parser.parse_args(argv)
-    chosen = options.stems or stems()
-    unknown = sorted(set(chosen) - set(stems()))
-    if unknown:
-        parser.error(f"no such document: {', '.join(unknown)}")
-    kinds = options.kind or list(KINDS)
-
-    width = max(len(stem) for stem in chosen) + 2
-    print("document".ljust(width) + "".join(kind.rjust(10) for kind in kinds))
-    totals = {kind: [0, 0] for kind in kinds}
-    details = []
-    for stem in chosen:
-        row = stem.ljust(width)
-        for kind in kinds:
-            checks, error = measure(stem, kind)
-            right = sum(check.ok for check in checks)
-            totals[kind][0] += right
-            totals[kind][1] += len(checks)
-            row += f"{right}/{len(checks)}".rjust(10)
-            wrong = [check for check in checks if not check.ok]
-            if error or wrong:
-                details.append((stem, kind, error, wrong))
-        print(row)
-    print("total".ljust(width) + "".join(f"{r}/{t}".rjust(10) for r, t in totals.values()))
-
-    for stem, kind, error, wrong in details:
-        if error:
-            print(f"\n{stem} ({kind}): the reader failed: {error}")
-        elif options.verbose:
-            print(f"\n{stem} ({kind}): {len(wrong)} wrong")
-            for check in wrong:
-                print(f"  - {check.describe()}")
-    return 0
+    return scoring.run(
+        argv,
+        description=__doc__.split("\n\n")[0],
+        stems=stems,
+        measure=measure,
+        verbose_help="list the wrong checks",
+    )
 
 
 if __name__ == "__main__":
