@@ -3,7 +3,8 @@
     DJANGO_DEBUG=1 .venv/bin/python -m tests.imports.bench_reading
 
 The documents are the Norrbotten seed report as its text file, as a 21-page PDF
-rendered from it, and the text repeated 20 times (a very long report).
+rendered from it, and the text repeated 20 times (a very long report); then two
+responses: the Västerbotten seed and a held-out one with a table read row by row.
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ from typing import Any
 
 SEED = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"
 REPORT = SEED / "norrbotten-1177-audit-report-2021.txt"
+RESPONSE = "vasterbotten-1177-committee-response.txt"
+HERE = Path(__file__).resolve().parent
+TABLE = "set2-graberga-lakemedel-2025.txt"
 RUNS = 7
 
 
@@ -34,7 +38,7 @@ def main() -> None:
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
     django.setup()
-    from audits.importing import propose_report, read_document
+    from audits.importing import propose_report, propose_response, read_document
 
     from .render import render_pdf
 
@@ -45,13 +49,25 @@ def main() -> None:
         "PDF rendered from it": render_pdf(lines, header="Revisionsrapport", width_mm=120),
         f"text file, the seed 20 times ({len(text) * 20 // 1000} kB)": text * 20,
     }
+    responses = {
+        "response, per recommendation (seed)": (SEED / RESPONSE).read_bytes(),
+        "response, a row-by-row table": (HERE / "responses" / "documents" / TABLE).read_bytes(),
+    }
     print(f"{'document':<44} {'pages':>5} {'extract':>10} {'propose':>10}")
     for name, data in documents.items():
-        source = read_document(data)
-        pages = max((line.page or 1) for line in source.lines)
-        extract = _median_ms(lambda data=data: read_document(data))
-        propose = _median_ms(lambda source=source: propose_report(source))
-        print(f"{name:<44} {pages:>5} {extract:>8.0f} ms {propose:>7.0f} ms")
+        _row(name, data, propose_report)
+    for name, data in responses.items():
+        _row(name, data, propose_response)
+
+
+def _row(name: str, data: bytes, propose: Callable[[Any], Any]) -> None:
+    from audits.importing import read_document
+
+    source = read_document(data)
+    pages = max((line.page or 1) for line in source.lines)
+    extract = _median_ms(lambda: read_document(data))
+    proposing = _median_ms(lambda: propose(source))
+    print(f"{name:<44} {pages:>5} {extract:>8.0f} ms {proposing:>7.0f} ms")
 
 
 if __name__ == "__main__":
