@@ -326,6 +326,45 @@ LAYOUTS: dict[str, Layout] = {
             r"Wessman Revision AB \| Sida \d+",
         ),
     ),
+    # The eighth held-out set (holdout8-*), kept held out
+    "holdout8-vildmora-avvikelser-2025": Layout(
+        header="Avvikelsehantering inom hälso- och sjukvården | Region Vildmora",
+        footer="number",
+        width_mm=150,
+        page_lines=(r"Avvikelsehantering inom hälso- och sjukvården \| Region Vildmora\s+\d+",),
+    ),
+    "holdout8-hjortsby-livsmedelskontroll-2025": Layout(
+        header="Hjortsby kommun | Granskning av livsmedelskontrollen | 2025-10-30",
+        footer="sida",
+        width_mm=132,
+        page_lines=(
+            r"Hjortsby kommun \| Granskning av livsmedelskontrollen \| 2025-10-30",
+            r"Sida \d+ \(\d+\)",
+        ),
+    ),
+    "holdout8-ulvasa-skolskjuts-2025": Layout(
+        header="Ulvåsa kommun – Granskning av skolskjutsverksamheten",
+        footer="sida",
+        width_mm=160,
+        page_lines=(
+            r"Ulvåsa kommun – Granskning av skolskjutsverksamheten",
+            r"Almkvist Revision AB \| Ulvåsa kommun \| Sida \d+",
+        ),
+    ),
+    "holdout8-lindnas-overformyndare-2025": Layout(
+        header="Lindnäs kommun – Överförmyndarnämndens tillsyn",
+        footer="number",
+        width_mm=165,
+        page_lines=(r"Lindnäs kommun – Överförmyndarnämndens tillsyn", r"\d+"),
+    ),
+    "holdout8-mellanskog-raddningstjanst-2025": Layout(
+        header="Räddningstjänstförbundet Mellanskog | Granskningsrapport 2025",
+        footer="sida",
+        width_mm=140,
+        page_lines=(
+            r"Räddningstjänstförbundet Mellanskog \| Granskningsrapport 2025 \| \d+ \(\d+\)",
+        ),
+    ),
 }
 
 
