@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import datetime
-import io
 import re
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -20,6 +18,7 @@ from recommendations.models import Answer, Recommendation, Response
 from recommendations.views import response_import
 from regions.models import Body, Membership, Region
 
+from ..helpers import tiny_docx, tiny_pdf
 from ..web import element, field_error, form_data, member, signed_in, text
 
 ROLE = Membership.Role
@@ -202,45 +201,14 @@ def test_one_answer_to_two_recommendations_fills_in_both_and_saves(
     assert "kvartalsrapporterna" in answers[first.pk]
 
 
-def _tiny_pdf_without_text() -> bytes:
-    """A real one-page PDF with no text on it, as a scan would be."""
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
-    ]
-    pdf = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(pdf))
-        pdf += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(pdf)
-    pdf += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    for offset in offsets:
-        pdf += b"%010d 00000 n \n" % offset
-    pdf += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return bytes(pdf)
-
-
-def _word_document() -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("word/document.xml", "<document/>")
-    return buffer.getvalue()
-
-
 UNREADABLE = "The document has no text that can be read. Upload a PDF with text (not a scanned image) or a text file (.txt)."  # noqa: E501
 
 
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("skannad.pdf", _tiny_pdf_without_text(), UNREADABLE),
-        ("yttrande.docx", _word_document(), "Upload a PDF or a text file (.txt)."),
+        ("skannad.pdf", tiny_pdf(), UNREADABLE),
+        ("yttrande.docx", tiny_docx(), "Upload a PDF or a text file (.txt)."),
     ],
 )
 def test_an_unreadable_document_is_an_error_next_to_the_file_field(

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import datetime
-import io
 import json
 import re
-import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -20,6 +18,7 @@ from recommendations.services import answer_record, followup_record, measure_com
 from regions.models import Body, Membership
 
 from ..conftest import sv
+from ..helpers import tiny_docx, tiny_pdf
 from ..web import (
     HTMX,
     element,
@@ -455,29 +454,6 @@ def test_a_draft_cannot_be_answered(secretarys, audit, board):
 # The signed document --------------------------------------------------------------------
 
 
-def _tiny_pdf() -> bytes:
-    """A real one-page PDF, small enough to read."""
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
-    ]
-    pdf = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(pdf))
-        pdf += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(pdf)
-    pdf += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    for offset in offsets:
-        pdf += b"%010d 00000 n \n" % offset
-    pdf += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return bytes(pdf)
-
-
 @pytest.fixture
 def uploads(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
@@ -494,7 +470,7 @@ def _download(browser, response: Response):
 def test_a_signed_pdf_is_kept_and_downloadable_by_those_who_may_read_the_response(
     uploads, secretarys, issued_audit, board, committee, region, other_region, two_recommendations
 ):
-    pdf = _tiny_pdf()
+    pdf = tiny_pdf()
     narrative = {"kind": "narrative", "narrative": "Regionstyrelsen instämmer."}
     page = _respond(
         secretarys,
@@ -540,29 +516,21 @@ def test_a_signed_pdf_is_kept_and_downloadable_by_those_who_may_read_the_respons
     assert response.document.name not in detail.content.decode()
 
 
-def _tiny_docx() -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("word/document.xml", "<w:document/>")
-    return buffer.getvalue()
-
-
 def test_a_word_document_is_accepted_and_a_pdf_is_named_by_its_content(
     uploads, secretarys, issued_audit, board
 ):
     narrative = {"kind": "narrative", "narrative": "Regionstyrelsen instämmer."}
-    docx = SimpleUploadedFile("yttrande.docx", _tiny_docx())
+    docx = SimpleUploadedFile("yttrande.docx", tiny_docx())
     assert _respond(secretarys, issued_audit, board, document=docx, **narrative).status_code == 302
     response = Response.objects.get()
     assert response.document.name.endswith(".docx")
 
-    pdf = SimpleUploadedFile("protokoll.exe", _tiny_pdf(), content_type="application/octet-stream")
+    pdf = SimpleUploadedFile("protokoll.exe", tiny_pdf(), content_type="application/octet-stream")
     assert _respond(secretarys, issued_audit, board, document=pdf, **narrative).status_code == 302
     response.refresh_from_db()
     assert response.document.name.endswith(".pdf")
     download, content = _download(secretarys, response)
-    assert (download["Content-Type"], content) == ("application/pdf", _tiny_pdf())
+    assert (download["Content-Type"], content) == ("application/pdf", tiny_pdf())
 
 
 def test_a_text_file_named_pdf_is_refused(uploads, secretarys, issued_audit, board):
